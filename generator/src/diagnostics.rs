@@ -1,0 +1,161 @@
+//! Diagnostics: every problem the generator finds, with the file, line and
+//! column it points at and what was expected there.
+//!
+//! Nothing in the generator panics on bad input; each stage returns its
+//! findings as [`Diagnostic`]s and the caller decides (errors fail a run,
+//! warnings do not).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The run goes on and succeeds; the finding is printed.
+    Warning,
+    /// The run reports everything it found, then fails.
+    Error,
+}
+
+/// One finding, located in a source file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Diagnostic {
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column (in characters).
+    pub col: u32,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(file: &Path, pos: Pos, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, file, pos, message)
+    }
+
+    pub fn warning(file: &Path, pos: Pos, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, file, pos, message)
+    }
+
+    fn new(severity: Severity, file: &Path, pos: Pos, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.to_path_buf(),
+            line: pos.line,
+            col: pos.col,
+            severity,
+            message: message.into(),
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// `path/to/page.md:LINE:COL: error: what was expected`
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.file.display(),
+            self.line,
+            self.col,
+            sev,
+            self.message
+        )
+    }
+}
+
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    pub fn new(line: u32, col: u32) -> Self {
+        Pos { line, col }
+    }
+}
+
+/// Maps byte offsets of one source text to line and column.
+pub struct LineIndex<'a> {
+    src: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(src: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { src, starts }
+    }
+
+    /// The position of byte `offset` (clamped to the text).
+    pub fn pos(&self, offset: usize) -> Pos {
+        let offset = offset.min(self.src.len());
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let col = self.src.get(start..offset).map_or(0, |s| s.chars().count());
+        Pos::new(line as u32, col as u32 + 1)
+    }
+
+    /// The text of 1-based `line`, without its line break.
+    pub fn line_text(&self, line: u32) -> &'a str {
+        let i = (line as usize).saturating_sub(1);
+        let Some(&start) = self.starts.get(i) else {
+            return "";
+        };
+        let end = self.starts.get(i + 1).copied().unwrap_or(self.src.len());
+        self.src[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// Renders diagnostics for a terminal: the one-line form, then the source
+/// line with a caret under the column when the source is at hand.
+pub fn render(diag: &Diagnostic, source: Option<&str>) -> String {
+    let mut out = diag.to_string();
+    if let Some(src) = source {
+        let text = LineIndex::new(src).line_text(diag.line);
+        if !text.is_empty() {
+            let gutter = diag.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            let caret = " ".repeat(diag.col.saturating_sub(1) as usize);
+            out.push_str(&format!("\n{pad} |\n{gutter} | {text}\n{pad} | {caret}^"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based() {
+        let idx = LineIndex::new("ab\ncd\n\nef");
+        assert_eq!(idx.pos(0), Pos::new(1, 1));
+        assert_eq!(idx.pos(1), Pos::new(1, 2));
+        assert_eq!(idx.pos(3), Pos::new(2, 1));
+        assert_eq!(idx.pos(7), Pos::new(4, 1));
+        assert_eq!(idx.pos(999), Pos::new(4, 3));
+        assert_eq!(idx.line_text(2), "cd");
+        assert_eq!(idx.line_text(9), "");
+    }
+
+    #[test]
+    fn display_has_file_line_col() {
+        let d = Diagnostic::error(Path::new("a/b.md"), Pos::new(3, 7), "expected x");
+        assert_eq!(d.to_string(), "a/b.md:3:7: error: expected x");
+        let r = render(&d, Some("1\n2\n123456 x\n"));
+        assert!(r.ends_with("3 | 123456 x\n  |       ^"), "{r}");
+    }
+}

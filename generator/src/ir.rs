@@ -1,0 +1,289 @@
+//! The parsed model of one reference page: everything the page says about
+//! its endpoint, typed, with the line each piece came from.
+//!
+//! This is what the parser produces and what later stages (resolve, emit,
+//! facts) consume. It says what the *page* says: a property typed `array`
+//! stays [`DocType::Array`] without an item type here; working out item
+//! types from samples is the resolver's job.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+/// One endpoint page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Endpoint {
+    /// The page's `uid` from its front matter, e.g. `v1UserAgent_MakeRetired`.
+    pub uid: String,
+    /// The page's path relative to the docs root, with `/` separators.
+    pub source: String,
+    pub front_matter: FrontMatter,
+    pub method: HttpMethod,
+    /// The path of the first `http` block, without a query string.
+    pub path: String,
+    pub summary: Option<Doc>,
+    pub description: Option<Doc>,
+    /// Admonitions found in the page text (Online restrictions, slow-call thresholds).
+    pub notes: Vec<Note>,
+    pub path_params: Vec<Param>,
+    pub query_params: Vec<Param>,
+    pub headers: Vec<HeaderDoc>,
+    pub request_body: Option<RequestBody>,
+    /// The status table, in page order.
+    pub responses: Vec<ResponseStatus>,
+    /// `None` when no 2xx response has content.
+    pub response_body: Option<ResponseBody>,
+    pub sample_request: Sample<SampleRequest>,
+    pub sample_response: Sample<SampleResponse>,
+}
+
+/// The front matter: the known keys, and every other key kept as YAML.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub extra: BTreeMap<String, serde_yaml::Value>,
+}
+
+/// An HTTP method a reference page can document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Head,
+    Options,
+}
+
+impl HttpMethod {
+    pub const ALL: [HttpMethod; 7] = [
+        HttpMethod::Get,
+        HttpMethod::Post,
+        HttpMethod::Put,
+        HttpMethod::Patch,
+        HttpMethod::Delete,
+        HttpMethod::Head,
+        HttpMethod::Options,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Options => "OPTIONS",
+        }
+    }
+
+    /// Parses an upper-case method name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+impl fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Page text as clean markdown: `<para />` turned into paragraph breaks,
+/// `<see cref>` into plain names, HTML entities decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Doc(pub String);
+
+impl Doc {
+    /// `None` for text that is empty once cleaned.
+    pub fn from_text(s: String) -> Option<Doc> {
+        let t = s.trim();
+        (!t.is_empty()).then(|| Doc(t.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Admonitions the pages carry in their text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Note {
+    /// `## Online Restricted: ## …`: not available in SuperOffice Online by default.
+    OnlineRestricted { text: String },
+    /// `## Experimental: ## …`
+    Experimental { text: String },
+    /// `NsApiSlow threshold: 2000 ms.`: calls slower than this are logged.
+    SlowThreshold { millis: u32 },
+}
+
+/// A documented type, normalised from a table cell or heading.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", content = "of", rename_all = "snake_case")]
+pub enum DocType {
+    Int32,
+    Int64,
+    String,
+    Bool,
+    Double,
+    DateTime,
+    Binary,
+    /// An array; the item type when the page names it (`Foo[]`, `array of Foo`).
+    Array(Option<Box<DocType>>),
+    /// A JSON object without a documented shape (`ExtraFields`, `CustomFields`).
+    Object,
+    /// `Enum: A, B, C`: the values the page lists.
+    Enum(Vec<String>),
+    /// A carrier (named object type), e.g. `User`, `TableRight`.
+    Carrier(String),
+    /// The page leaves the type cell empty.
+    Unknown,
+}
+
+impl DocType {
+    /// The name `facts` prints for this type (see `shared/corpus/FACTS.md`).
+    pub fn fact_name(&self) -> &str {
+        match self {
+            DocType::Int32 => "int32",
+            DocType::Int64 => "int64",
+            DocType::String => "string",
+            DocType::Bool => "bool",
+            DocType::Double => "double",
+            DocType::DateTime => "date-time",
+            DocType::Binary => "binary",
+            DocType::Array(_) => "array",
+            DocType::Object => "object",
+            DocType::Enum(_) => "enum",
+            DocType::Carrier(name) => name,
+            DocType::Unknown => "unknown",
+        }
+    }
+}
+
+/// A path or query parameter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Param {
+    /// The name on the wire, exactly as documented (`$select`, `id`).
+    pub name: String,
+    pub ty: DocType,
+    pub description: Option<Doc>,
+    /// Marked `**Required**` on the page.
+    pub required: bool,
+    pub line: u32,
+}
+
+/// A request header the page documents.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeaderDoc {
+    pub name: String,
+    pub description: Option<Doc>,
+}
+
+/// A row of a property table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Property {
+    /// The JSON name, exactly as documented (`odata.nextLink`, `_Links`).
+    pub name: String,
+    pub ty: DocType,
+    pub description: Option<Doc>,
+    pub line: u32,
+}
+
+/// `## Request Body: NAME [binary]` and what follows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequestBody {
+    /// The parameter name after `Request Body:` (`request`, `user`).
+    pub name: String,
+    /// A multipart/binary upload (`## Request Body: image binary`).
+    pub binary: bool,
+    /// The line under the heading (a list of the properties, or prose).
+    pub summary: Option<Doc>,
+    pub properties: Vec<Property>,
+    pub line: u32,
+}
+
+/// A row of the response status table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResponseStatus {
+    pub code: u16,
+    pub description: Option<Doc>,
+    pub line: u32,
+}
+
+impl ResponseStatus {
+    /// A 2xx status that carries a body (everything 2xx but 204).
+    pub fn has_content(&self) -> bool {
+        (200..300).contains(&self.code) && self.code != 204
+    }
+}
+
+/// What a successful response carries.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResponseBody {
+    /// The element type (for arrays) or the type; `None` when the page says
+    /// only `array` or nothing.
+    pub ty: Option<DocType>,
+    /// The endpoint returns a JSON array of `ty`.
+    pub array: bool,
+    pub properties: Vec<Property>,
+    pub line: u32,
+}
+
+/// A sample section: a parsed HTTP message, an include of a sample kept
+/// elsewhere, or nothing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Sample<T> {
+    Absent,
+    /// `[!include[sample request](path)]`: the sample lives in another file.
+    Include {
+        target: String,
+    },
+    Message(T),
+}
+
+impl<T> Sample<T> {
+    pub fn message(&self) -> Option<&T> {
+        match self {
+            Sample::Message(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+/// A body of a sample message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum SampleBody {
+    /// JSON (the literal `null` included).
+    Json(serde_json::Value),
+    /// A body that is not JSON (the content type says so).
+    Text(String),
+}
+
+/// `## Sample request`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SampleRequest {
+    pub method: HttpMethod,
+    /// The request target as written, query string included.
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<SampleBody>,
+    pub line: u32,
+}
+
+/// `## Sample response`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SampleResponse {
+    pub status: u16,
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<SampleBody>,
+    pub line: u32,
+}

@@ -1,0 +1,13 @@
+//! Reads SuperOffice WebAPI markdown reference pages and generates a Rust
+//! client crate from them.
+//!
+//! The stages, each in its own module:
+//!
+//! 1. [`parse`]: a page's markdown → [`ir::Endpoint`] (typed, with lines),
+//!    reporting [`diagnostics::Diagnostic`]s instead of panicking;
+//! 2. [`facts`]: the parse as JSON Lines, for the conformance check.
+
+pub mod diagnostics;
+pub mod facts;
+pub mod ir;
+pub mod parse;
