@@ -87,35 +87,47 @@ impl Pos {
 }
 
 /// Maps byte offsets of one source text to line and column.
+///
+/// Lines are counted on demand from the last position asked for, so a
+/// parser that asks in page order pays one pass over the text in all.
 pub struct LineIndex<'a> {
     src: &'a str,
-    starts: Vec<usize>,
+    /// The last (offset, 1-based line, offset of that line's start) found.
+    cursor: std::cell::Cell<(usize, u32, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(src: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { src, starts }
+        LineIndex {
+            src,
+            cursor: std::cell::Cell::new((0, 1, 0)),
+        }
     }
 
     /// The position of byte `offset` (clamped to the text).
     pub fn pos(&self, offset: usize) -> Pos {
         let offset = offset.min(self.src.len());
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts[line - 1];
+        let bytes = self.src.as_bytes();
+        let (mut at, mut line, mut start) = self.cursor.get();
+        if offset < at {
+            (at, line, start) = (0, 1, 0);
+        }
+        for nl in memchr::memchr_iter(b'\n', &bytes[at..offset]) {
+            line += 1;
+            start = at + nl + 1;
+        }
+        self.cursor.set((offset, line, start));
         let col = self.src.get(start..offset).map_or(0, |s| s.chars().count());
-        Pos::new(line as u32, col as u32 + 1)
+        Pos::new(line, col as u32 + 1)
     }
 
     /// The text of 1-based `line`, without its line break.
     pub fn line_text(&self, line: u32) -> &'a str {
-        let i = (line as usize).saturating_sub(1);
-        let Some(&start) = self.starts.get(i) else {
-            return "";
-        };
-        let end = self.starts.get(i + 1).copied().unwrap_or(self.src.len());
-        self.src[start..end].trim_end_matches(['\n', '\r'])
+        self.src
+            .split('\n')
+            .nth((line as usize).saturating_sub(1))
+            .unwrap_or("")
+            .trim_end_matches('\r')
     }
 }
 
@@ -147,6 +159,7 @@ mod tests {
         assert_eq!(idx.pos(3), Pos::new(2, 1));
         assert_eq!(idx.pos(7), Pos::new(4, 1));
         assert_eq!(idx.pos(999), Pos::new(4, 3));
+        assert_eq!(idx.pos(4), Pos::new(2, 2));
         assert_eq!(idx.line_text(2), "cd");
         assert_eq!(idx.line_text(9), "");
     }

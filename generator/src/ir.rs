@@ -258,13 +258,44 @@ impl<T> Sample<T> {
 }
 
 /// A body of a sample message.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum SampleBody {
-    /// JSON (the literal `null` included).
-    Json(serde_json::Value),
+    /// JSON (the literal `null` included), validated and kept as written;
+    /// [`SampleBody::json`] parses it.
+    Json(Box<serde_json::value::RawValue>),
     /// A body that is not JSON (the content type says so).
     Text(String),
+}
+
+impl SampleBody {
+    /// The JSON value (`None` for a text body).
+    pub fn json(&self) -> Option<serde_json::Value> {
+        match self {
+            SampleBody::Json(raw) => serde_json::from_str(raw.get()).ok(),
+            SampleBody::Text(_) => None,
+        }
+    }
+
+    /// A JSON array body.
+    pub fn is_json_array(&self) -> bool {
+        matches!(self, SampleBody::Json(raw) if raw.get().starts_with('['))
+    }
+
+    /// The literal `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, SampleBody::Json(raw) if raw.get() == "null")
+    }
+}
+
+impl PartialEq for SampleBody {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (SampleBody::Json(a), SampleBody::Json(b)) => a.get() == b.get(),
+            (SampleBody::Text(a), SampleBody::Text(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// `## Sample request`

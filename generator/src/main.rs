@@ -12,9 +12,16 @@ use std::process::ExitCode;
 use generator::diagnostics::{render, Diagnostic};
 use generator::parse::{self, DocsRun};
 
+/// The parser allocates many small strings; mimalloc is markedly faster at
+/// that than the system allocator (see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage:
   generator facts <DOCS_DIR> [-v]   print the parse of every endpoint page as JSON Lines
   generator check <DOCS_DIR> [-v]   parse every page and report problems
+
+  generator bench <DOCS_DIR> [N]    time reading, parsing and facts in process (best of N)
 
 -v lists the pages skipped as not endpoint pages.";
 
@@ -25,6 +32,10 @@ fn main() -> ExitCode {
     match (pos.first().map(|s| s.as_str()), pos.get(1)) {
         (Some("facts"), Some(dir)) => facts(Path::new(dir.as_str()), verbose),
         (Some("check"), Some(dir)) => check(Path::new(dir.as_str()), verbose),
+        (Some("bench"), Some(dir)) => bench(
+            Path::new(dir.as_str()),
+            pos.get(2).and_then(|n| n.parse().ok()).unwrap_or(10),
+        ),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -38,7 +49,11 @@ fn report(run: &DocsRun, verbose: bool) -> bool {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     for d in &run.diagnostics {
-        let _ = writeln!(err, "{}\n", render(d, source_of(d).as_deref()));
+        if d.is_error() {
+            let _ = writeln!(err, "{}\n", render(d, source_of(d).as_deref()));
+        } else {
+            let _ = writeln!(err, "{d}");
+        }
     }
     if verbose {
         for (path, why) in &run.skipped {
@@ -72,6 +87,9 @@ fn facts(dir: &Path, verbose: bool) -> ExitCode {
         eprintln!("error: writing facts: {e}");
         return ExitCode::FAILURE;
     }
+    // The process ends here: leave the parsed tree to the OS instead of
+    // freeing it piece by piece.
+    std::mem::forget(run);
     if failed {
         ExitCode::FAILURE
     } else {
@@ -86,4 +104,65 @@ fn check(dir: &Path, verbose: bool) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `generator bench <DIR> [N]`: times the stages in process, best of N runs.
+fn bench(dir: &Path, iterations: usize) -> ExitCode {
+    use std::time::{Duration, Instant};
+    let mut best = [Duration::MAX; 4];
+    let mut pages = 0;
+    let mut bytes = 0;
+    for _ in 0..iterations.max(1) {
+        let t0 = Instant::now();
+        let sources = match parse::read_dir(dir) {
+            Ok(s) => s,
+            Err(d) => {
+                eprintln!("{d}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let t1 = Instant::now();
+        let run = parse::parse_pages(dir, &sources);
+        let t2 = Instant::now();
+        let mut sink = Vec::with_capacity(8 << 20);
+        if generator::facts::write_jsonl(&run.endpoints, &mut sink).is_err() {
+            return ExitCode::FAILURE;
+        }
+        let t3 = Instant::now();
+        // How much of parsing is pulldown-cmark's own event stream.
+        let events: usize = {
+            use rayon::prelude::*;
+            sources
+                .par_iter()
+                .filter_map(|p| p.text.as_ref().ok())
+                .map(|t| pulldown_cmark::Parser::new_ext(t, parse::blocks::options()).count())
+                .sum()
+        };
+        std::hint::black_box(events);
+        let t4 = Instant::now();
+        for (b, d) in best.iter_mut().zip([t1 - t0, t2 - t1, t3 - t2, t4 - t3]) {
+            *b = (*b).min(d);
+        }
+        pages = sources.len();
+        bytes = run.bytes;
+    }
+    let mb = bytes as f64 / 1e6;
+    for (name, d) in ["read", "parse", "facts", "(events only)"].iter().zip(best) {
+        let s = d.as_secs_f64();
+        println!(
+            "{name:>13}: {:8.1} ms  {:9.0} pages/s  {:7.1} MB/s",
+            s * 1e3,
+            pages as f64 / s,
+            mb / s
+        );
+    }
+    let total: f64 = best[..3].iter().map(Duration::as_secs_f64).sum();
+    println!(
+        "        total: {:8.1} ms  {:9.0} pages/s  {:7.1} MB/s  ({pages} pages, {mb:.1} MB, {} threads, best of {iterations})",
+        total * 1e3,
+        pages as f64 / total,
+        mb / total,
+        rayon::current_num_threads()
+    );
+    ExitCode::SUCCESS
 }

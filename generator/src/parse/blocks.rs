@@ -99,11 +99,16 @@ fn heading_level(level: pulldown_cmark::HeadingLevel) -> u8 {
     level as u8
 }
 
+/// The markdown extensions the pages use.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_STRIKETHROUGH
+}
+
 /// Splits a page into top-level blocks.
 pub fn blocks(src: &str) -> Vec<Block> {
-    let opts = Options::ENABLE_TABLES
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-        | Options::ENABLE_STRIKETHROUGH;
+    let opts = options();
     let mut out = Vec::new();
     let mut depth = 0usize;
     let mut current: Option<(BlockKind, Range<usize>)> = None;
@@ -111,7 +116,6 @@ pub fn blocks(src: &str) -> Vec<Block> {
     let mut table = Table::default();
     let mut row: Vec<String> = Vec::new();
     let mut row_offset = 0usize;
-    let mut in_head = false;
 
     for (ev, range) in Parser::new_ext(src, opts).into_offset_iter() {
         match &ev {
@@ -149,10 +153,7 @@ pub fn blocks(src: &str) -> Vec<Block> {
                     continue;
                 }
                 match tag {
-                    Tag::TableHead => {
-                        in_head = true;
-                        row.clear();
-                    }
+                    Tag::TableHead => row.clear(),
                     Tag::TableRow => {
                         row.clear();
                         row_offset = range.start;
@@ -181,18 +182,18 @@ pub fn blocks(src: &str) -> Vec<Block> {
                     continue;
                 }
                 match end {
-                    TagEnd::TableHead => {
-                        in_head = false;
-                        table.header = std::mem::take(&mut row);
-                    }
+                    TagEnd::TableHead => table.header = std::mem::take(&mut row),
                     TagEnd::TableRow => table.rows.push(Row {
                         cells: std::mem::take(&mut row),
                         offset: row_offset,
                     }),
                     TagEnd::TableCell => {
-                        let cell = inline.take();
-                        row.push(cell.trim().to_string());
-                        let _ = in_head;
+                        let mut cell = inline.take();
+                        let end = cell.trim_end().len();
+                        cell.truncate(end);
+                        let lead = cell.len() - cell.trim_start().len();
+                        cell.drain(..lead);
+                        row.push(cell);
                     }
                     _ => {
                         inline.push(&ev);
@@ -206,9 +207,8 @@ pub fn blocks(src: &str) -> Vec<Block> {
                     inline.push(&ev);
                 }
             },
-            Event::Html(h) if depth == 0 => {
+            Event::Html(_) if depth == 0 => {
                 // A stray HTML block at top level.
-                let _ = h;
                 out.push(Block {
                     kind: BlockKind::Other,
                     range,

@@ -101,60 +101,69 @@ impl DocsRun {
     }
 }
 
+/// A page read from disk: its path and its text (or why it could not be read).
+pub struct PageSource {
+    pub path: PathBuf,
+    pub text: Result<String, String>,
+}
+
+/// Finds and reads every `.md` page below `root` (in parallel), sorted by path.
+pub fn read_dir(root: &Path) -> Result<Vec<PageSource>, Diagnostic> {
+    let mut files = Vec::new();
+    collect_pages(root, &mut files).map_err(|e| {
+        Diagnostic::error(
+            root,
+            Pos::new(1, 1),
+            format!("expected a readable docs directory: {e}"),
+        )
+    })?;
+    files.sort();
+    Ok(files
+        .into_par_iter()
+        .map(|path| {
+            let text = std::fs::read(&path)
+                .map_err(|e| format!("expected a readable file: {e}"))
+                .and_then(|b| {
+                    String::from_utf8(b).map_err(|e| format!("expected UTF-8 text: {e}"))
+                });
+            PageSource { path, text }
+        })
+        .collect())
+}
+
 /// Parses every `.md` page below `root` (in parallel).
 ///
 /// Diagnostics name files as `root` joined with the page's relative path.
 pub fn parse_dir(root: &Path) -> DocsRun {
-    let mut run = DocsRun::default();
-    let mut files = Vec::new();
-    if let Err(e) = collect_pages(root, &mut files) {
-        run.diagnostics.push(Diagnostic::error(
-            root,
-            Pos::new(1, 1),
-            format!("expected a readable docs directory: {e}"),
-        ));
-        return run;
+    match read_dir(root) {
+        Ok(pages) => parse_pages(root, &pages),
+        Err(d) => DocsRun {
+            diagnostics: vec![d],
+            ..DocsRun::default()
+        },
     }
-    files.sort();
-    let results: Vec<(PathBuf, usize, PageReport)> = files
+}
+
+/// Parses pages already read (in parallel); `root` is what their paths
+/// are relative to.
+pub fn parse_pages(root: &Path, pages: &[PageSource]) -> DocsRun {
+    let mut run = DocsRun::default();
+    let results: Vec<PageReport> = pages
         .par_iter()
-        .map(|path| match std::fs::read(path) {
-            Ok(bytes) => {
-                let rel = relative(root, path);
-                let n = bytes.len();
-                let report = match String::from_utf8(bytes) {
-                    Ok(src) => parse_page(path, &rel, &src),
-                    Err(e) => PageReport {
-                        parsed: Parsed::Invalid,
-                        diagnostics: vec![Diagnostic::error(
-                            path,
-                            Pos::new(1, 1),
-                            format!("expected UTF-8 text: {e}"),
-                        )],
-                    },
-                };
-                (path.clone(), n, report)
-            }
-            Err(e) => (
-                path.clone(),
-                0,
-                PageReport {
-                    parsed: Parsed::Invalid,
-                    diagnostics: vec![Diagnostic::error(
-                        path,
-                        Pos::new(1, 1),
-                        format!("expected a readable file: {e}"),
-                    )],
-                },
-            ),
+        .map(|page| match &page.text {
+            Ok(src) => parse_page(&page.path, &relative(root, &page.path), src),
+            Err(msg) => PageReport {
+                parsed: Parsed::Invalid,
+                diagnostics: vec![Diagnostic::error(&page.path, Pos::new(1, 1), msg.clone())],
+            },
         })
         .collect();
-    for (path, n, report) in results {
-        run.bytes += n;
+    for (page, report) in pages.iter().zip(results) {
+        run.bytes += page.text.as_ref().map_or(0, String::len);
         run.diagnostics.extend(report.diagnostics);
         match report.parsed {
             Parsed::Endpoint(e) => run.endpoints.push(*e),
-            Parsed::NotEndpoint(why) => run.skipped.push((path, why)),
+            Parsed::NotEndpoint(why) => run.skipped.push((page.path.clone(), why)),
             Parsed::Invalid => {}
         }
     }
@@ -873,7 +882,7 @@ impl<'c, 'a> PageWalker<'c, 'a> {
             }
         };
         if let Sample::Message(r) = &self.sample_response {
-            if matches!(r.body, Some(SampleBody::Json(serde_json::Value::Array(_)))) {
+            if r.body.as_ref().is_some_and(SampleBody::is_json_array) {
                 array = true;
             }
         }

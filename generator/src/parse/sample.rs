@@ -80,7 +80,7 @@ fn body(ctx: &mut PageCtx<'_>, msg: &Message<'_>) -> Option<SampleBody> {
     if !json {
         return Some(SampleBody::Text(raw.to_string()));
     }
-    match serde_json::from_str(raw) {
+    match serde_json::from_str::<Box<serde_json::value::RawValue>>(raw) {
         Ok(v) => Some(SampleBody::Json(v)),
         Err(e) => {
             // serde_json counts from the trimmed body: add back what was trimmed.
@@ -199,7 +199,8 @@ mod tests {
         assert_eq!(r.method, HttpMethod::Post);
         assert_eq!(r.target, "/api/v1/X");
         assert_eq!(r.headers.len(), 2);
-        assert_eq!(r.body, Some(SampleBody::Json(serde_json::json!({"A": 1}))));
+        let body = r.body.as_ref().and_then(SampleBody::json);
+        assert_eq!(body, Some(serde_json::json!({"A": 1})));
         assert_eq!(r.line, 10);
         assert!(c.diags.is_empty());
     }
@@ -215,7 +216,7 @@ mod tests {
         .expect("response");
         assert_eq!(r.status, 200);
         assert_eq!(r.reason, "AppointmentEntity  updated.");
-        assert_eq!(r.body, Some(SampleBody::Json(serde_json::Value::Null)));
+        assert!(r.body.as_ref().is_some_and(SampleBody::is_null));
     }
 
     #[test]

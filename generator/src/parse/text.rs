@@ -11,6 +11,9 @@
 
 /// Cleans one piece of page text.
 pub fn clean(s: &str) -> String {
+    if !s.contains(['&', '<']) {
+        return tidy(s);
+    }
     let decoded = decode_entities(s);
     let cleaned = clean_tags(&decoded);
     tidy(&cleaned)
@@ -249,6 +252,10 @@ fn clean_tags(s: &str) -> String {
 /// Trims every line's end, folds runs of blank lines into one and
 /// collapses runs of spaces inside lines (not leading indentation).
 fn tidy(s: &str) -> String {
+    let t = s.trim();
+    if !t.contains(['\n', '\r']) && !t.contains("  ") {
+        return t.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut blank = 0;
     for line in s.lines() {
