@@ -203,8 +203,15 @@ fn clean_tags(s: &str) -> String {
         }
         rest = &rest[tag.len..];
         match tag.name.as_str() {
-            "para" | "p" => out.push_str("\n\n"),
-            "br" => out.push('\n'),
+            "para" | "p" => {
+                out.truncate(out.trim_end_matches(' ').len());
+                out.push_str("\n\n");
+                rest = rest.trim_start_matches(' ');
+            }
+            "br" => {
+                out.push('\n');
+                rest = rest.trim_start_matches(' ');
+            }
             "see" | "seealso" if tag.self_closing => {
                 let name = attr(tag.attrs, "cref")
                     .map(cref_name)
