@@ -263,7 +263,7 @@ impl<T> Sample<T> {
 pub enum SampleBody {
     /// JSON (the literal `null` included), validated and kept as written;
     /// [`SampleBody::json`] parses it.
-    Json(Box<serde_json::value::RawValue>),
+    Json(#[serde(serialize_with = "raw_as_value")] Box<serde_json::value::RawValue>),
     /// A body that is not JSON (the content type says so).
     Text(String),
 }
@@ -286,6 +286,16 @@ impl SampleBody {
     pub fn is_null(&self) -> bool {
         matches!(self, SampleBody::Json(raw) if raw.get() == "null")
     }
+}
+
+/// Serialises raw JSON as the value it holds, for any serializer (snapshots).
+fn raw_as_value<S: serde::Serializer>(
+    raw: &serde_json::value::RawValue,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    let v: serde_json::Value =
+        serde_json::from_str(raw.get()).map_err(serde::ser::Error::custom)?;
+    v.serialize(s)
 }
 
 impl PartialEq for SampleBody {

@@ -1,1 +1,93 @@
-fn main() {}
+//! Maintainer tasks, run as `cargo xtask <task>` (an alias in
+//! `.cargo/config.toml`).
+//!
+//! - `bench [DIR]`: parse speed of the release generator over a docs tree
+//!   (default `../shared/corpus/reference`), in process and end to end.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+const USAGE: &str = "usage: cargo xtask <task>
+
+tasks:
+  bench [DIR]   parse speed over DIR (default ../shared/corpus/reference), release build";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("bench") => bench(args.get(1).map(PathBuf::from)),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn run(cmd: &mut Command) -> Result<(), String> {
+    let status = cmd.status().map_err(|e| format!("running {cmd:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed: {status}"))
+    }
+}
+
+fn bench(dir: Option<PathBuf>) -> Result<(), String> {
+    let root = workspace_root();
+    let dir = dir.unwrap_or_else(|| root.join("../shared/corpus/reference"));
+    if !dir.is_dir() {
+        return Err(format!("{} is not a directory", dir.display()));
+    }
+    run(cargo()
+        .current_dir(&root)
+        .args(["build", "--quiet", "--release", "-p", "generator"]))?;
+    let bin = root.join("target/release/generator");
+    println!("in process (generator bench {}):", dir.display());
+    run(Command::new(&bin).arg("bench").arg(&dir).arg("10"))?;
+
+    // End to end, as a user runs it: `generator facts DIR > /dev/null`.
+    let mut times = Vec::new();
+    for _ in 0..11 {
+        let t = Instant::now();
+        let status = Command::new(&bin)
+            .arg("facts")
+            .arg(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| format!("running {}: {e}", bin.display()))?;
+        times.push(t.elapsed());
+        if !status.success() {
+            return Err(format!("generator facts {} failed", dir.display()));
+        }
+    }
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "end to end (generator facts {} > /dev/null, 11 runs): min {:.1} ms, median {:.1} ms, max {:.1} ms",
+        dir.display(),
+        ms(times[0]),
+        ms(times[times.len() / 2]),
+        ms(times[times.len() - 1])
+    );
+    Ok(())
+}

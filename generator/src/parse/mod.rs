@@ -268,6 +268,8 @@ struct PageWalker<'c, 'a> {
     ctx: &'c mut PageCtx<'a>,
     src: &'a str,
     section: Section,
+    /// Where the `# METHOD path` title is.
+    title_offset: Option<usize>,
     front_matter: Option<(FrontMatter, Option<String>, usize)>,
     http: Option<(HttpMethod, String, usize)>,
     preamble: Vec<String>,
@@ -303,6 +305,7 @@ impl<'c, 'a> PageWalker<'c, 'a> {
             ctx,
             src,
             section: Section::Preamble,
+            title_offset: None,
             front_matter: None,
             http: None,
             preamble: Vec::new(),
@@ -401,6 +404,7 @@ impl<'c, 'a> PageWalker<'c, 'a> {
         if level <= 1 {
             // The title heading; the `http` block, not this text, is the truth.
             self.section = Section::Preamble;
+            self.title_offset.get_or_insert(offset);
             return;
         }
         if let Some(rest) = after_ci(t, "Online Restricted:") {
@@ -768,8 +772,9 @@ impl<'c, 'a> PageWalker<'c, 'a> {
             )));
         }
         let Some((method, path, _)) = self.http.take() else {
-            self.ctx.error_at(
-                Pos::new(1, 1),
+            let at = self.title_offset.unwrap_or(0);
+            self.ctx.error(
+                at,
                 "expected an ```http block with `METHOD /path` after the title",
             );
             return None;

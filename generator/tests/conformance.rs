@@ -1,0 +1,122 @@
+//! The conformance check, as a test: the facts of every page of
+//! `../shared/corpus` must equal the independently derived expectations,
+//! field by field, for every uid (like `conformance.py --require-all`).
+//!
+//! Skips, saying why, when `../shared` is not beside the checkout.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use generator::{facts, parse};
+
+const FIELDS: [&str; 7] = [
+    "method",
+    "path",
+    "path_params",
+    "query_params",
+    "request_body",
+    "responses",
+    "response_body",
+];
+
+fn shared() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!(
+            "skipped: {} is absent (the corpus lives in ../shared beside the checkout)",
+            p.display()
+        );
+        None
+    }
+}
+
+/// Compares the facts of `docs` with `expect` (a JSONL file); returns the
+/// mismatches, one line each.
+fn check(docs: &Path, expect: &Path, require_all: bool) -> (usize, Vec<String>) {
+    let run = parse::parse_dir(docs);
+    let mut problems: Vec<String> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    let text = std::fs::read_to_string(expect).expect("expect file readable");
+    let mut expected: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).expect("expect line is JSON");
+        let uid = v["uid"].as_str().expect("uid").to_string();
+        expected.insert(uid, v);
+    }
+    let mut passed = 0;
+    for e in &run.endpoints {
+        let got = serde_json::to_value(facts::facts(e)).expect("facts serialise");
+        let Some(exp) = expected.remove(&e.uid) else {
+            problems.push(format!("UNEXPECTED {}", e.uid));
+            continue;
+        };
+        let bad: Vec<&str> = FIELDS.into_iter().filter(|f| got[f] != exp[f]).collect();
+        if bad.is_empty() {
+            passed += 1;
+        } else {
+            problems.push(format!(
+                "MISMATCH {}: {}",
+                e.uid,
+                bad.iter()
+                    .map(|f| format!("{f}: expected {}, got {}", exp[f], got[f]))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
+        }
+    }
+    if require_all {
+        problems.extend(expected.keys().map(|uid| format!("MISSING {uid}")));
+    }
+    (passed, problems)
+}
+
+#[test]
+fn reference_corpus_conforms() {
+    let Some(corpus) = shared() else { return };
+    let (passed, problems) = check(
+        &corpus.join("reference"),
+        &corpus.join("expect.jsonl"),
+        true,
+    );
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    assert!(passed >= 3300, "only {passed} pages checked");
+    eprintln!("{passed} passed, 0 failed");
+}
+
+#[test]
+fn real_pages_conform() {
+    let Some(corpus) = shared() else { return };
+    let (passed, problems) = check(
+        &corpus.join("real"),
+        &corpus.join("expect-real.jsonl"),
+        true,
+    );
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    assert!(passed >= 40, "only {passed} pages checked");
+    eprintln!("{passed} passed, 0 failed");
+}
+
+#[test]
+fn docs_input_conforms() {
+    let Some(corpus) = shared() else { return };
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs-input");
+    let (passed, problems) = check(&docs, &corpus.join("expect.jsonl"), false);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_eq!(passed, 5);
+}
