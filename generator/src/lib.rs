@@ -8,6 +8,9 @@
 //! 2. [`facts`]: the parse as JSON Lines, for the conformance check.
 
 pub mod diagnostics;
+pub mod emit;
 pub mod facts;
+pub mod generate;
 pub mod ir;
 pub mod parse;
+pub mod resolve;

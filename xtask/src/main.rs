@@ -1,8 +1,13 @@
 //! Maintainer tasks, run as `cargo xtask <task>` (an alias in
 //! `.cargo/config.toml`).
 //!
+//! - `regen [--check] [--docs DIR] [--out DIR]`: generate the client crate
+//!   (default `docs-input/` → `generated-client/`); `--check` lists stale
+//!   files and fails instead of writing.
 //! - `bench [DIR]`: parse speed of the release generator over a docs tree
 //!   (default `../shared/corpus/reference`), in process and end to end.
+
+mod regen;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -11,12 +16,18 @@ use std::time::{Duration, Instant};
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
+  regen [--check] [--docs DIR] [--out DIR]
+                generate the client crate (default docs-input -> generated-client);
+                --check fails, listing stale files, instead of writing
   bench [DIR]   parse speed over DIR (default ../shared/corpus/reference), release build";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("bench") => bench(args.get(1).map(PathBuf::from)),
+        Some("regen") => {
+            regen::Args::parse(&args[1..], &workspace_root()).and_then(|a| regen::regen(&a))
+        }
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

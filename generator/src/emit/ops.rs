@@ -1,0 +1,230 @@
+//! A group → its module: the accessor on `Client`, one method per
+//! endpoint returning a `Call`, and the endpoints' query structs.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::types::{ident, ty};
+use crate::ir::HttpMethod;
+use crate::resolve::{Group, OpBody, OpParam, OpResponse, Operation, RustType};
+
+/// How a parameter is taken as a method argument.
+pub fn arg_type(t: &RustType) -> TokenStream {
+    match t {
+        RustType::String => quote!(&str),
+        other => ty(other),
+    }
+}
+
+fn method_tokens(m: HttpMethod) -> TokenStream {
+    match m {
+        HttpMethod::Get => quote!(::reqwest::Method::GET),
+        HttpMethod::Post => quote!(::reqwest::Method::POST),
+        HttpMethod::Put => quote!(::reqwest::Method::PUT),
+        HttpMethod::Patch => quote!(::reqwest::Method::PATCH),
+        HttpMethod::Delete => quote!(::reqwest::Method::DELETE),
+        HttpMethod::Head => quote!(::reqwest::Method::HEAD),
+        HttpMethod::Options => quote!(::reqwest::Method::OPTIONS),
+    }
+}
+
+/// The `Decode` marker of an operation's response.
+pub fn decode_type(r: &OpResponse) -> TokenStream {
+    match r {
+        OpResponse::Empty => quote!(crate::runtime::call::Empty),
+        OpResponse::Bytes => quote!(crate::runtime::call::Raw),
+        OpResponse::Json(t) => {
+            let t = ty(t);
+            quote!(crate::runtime::call::Json<#t>)
+        }
+    }
+}
+
+/// `format!("/api/v1/Person/{}/Image", path_segment(&person_id))`
+fn path_expr(op: &Operation) -> TokenStream {
+    if op.path_params.is_empty() {
+        let p = &op.path;
+        return quote!(::std::string::String::from(#p));
+    }
+    let mut fmt = String::new();
+    let mut args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(i) = rest.find('{') {
+        fmt.push_str(&rest[..i]);
+        let Some(j) = rest[i..].find('}') else { break };
+        let var = &rest[i + 1..i + j];
+        match op.path_params.iter().find(|p| p.wire == var) {
+            Some(p) => {
+                fmt.push_str("{}");
+                let a = ident(&p.rust);
+                args.push(quote!(crate::runtime::call::path_segment(&#a)));
+            }
+            None => fmt.push_str(&rest[i..i + j + 1]),
+        }
+        rest = &rest[i + j + 1..];
+    }
+    fmt.push_str(rest);
+    quote!(::std::format!(#fmt, #(#args),*))
+}
+
+fn param_doc(p: &OpParam) -> String {
+    match &p.doc {
+        Some(d) => format!("- `{}` (`{}`): {}", p.rust, p.wire, d.replace('\n', " ")),
+        None => format!("- `{}` (`{}`)", p.rust, p.wire),
+    }
+}
+
+fn method(op: &Operation) -> TokenStream {
+    let name = ident(&op.rust);
+    let mut doc = op.doc.clone();
+    let params: Vec<String> = op
+        .path_params
+        .iter()
+        .chain(&op.required_query)
+        .map(param_doc)
+        .collect();
+    if !params.is_empty() {
+        doc.push_str("\n\n# Parameters\n\n");
+        doc.push_str(&params.join("\n"));
+    }
+    if let Some(q) = op.query_struct() {
+        doc.push_str(&format!(
+            "\n\nOptional query parameters: [`{q}`], set with `.query(…)`."
+        ));
+    }
+    let doc = doc_attrs(Some(&doc));
+    let mut args = Vec::new();
+    for p in op.path_params.iter().chain(&op.required_query) {
+        let a = ident(&p.rust);
+        let t = arg_type(&p.ty);
+        args.push(quote!(#a: #t));
+    }
+    let body = match &op.body {
+        OpBody::None => quote!(crate::runtime::call::Body::None),
+        OpBody::Json { arg, ty: t } => {
+            let a = ident(arg);
+            let t = ty(t);
+            args.push(quote!(#a: &#t));
+            quote!(crate::runtime::call::Body::json(#a))
+        }
+        OpBody::Binary { arg } => {
+            let a = ident(arg);
+            args.push(quote!(#a: impl ::std::convert::Into<::bytes::Bytes>));
+            args.push(quote!(content_type: &str));
+            quote!(crate::runtime::call::Body::Binary {
+                bytes: #a.into(),
+                content_type: ::std::string::ToString::to_string(content_type),
+            })
+        }
+    };
+    let decode = decode_type(&op.response);
+    let query = match op.query_struct() {
+        Some(q) => {
+            let q = ident(&q);
+            quote!(#q)
+        }
+        None => quote!(crate::runtime::NoQuery),
+    };
+    let required = op.required_query.iter().map(|p| {
+        let wire = &p.wire;
+        let a = ident(&p.rust);
+        quote!(.required(#wire, #a))
+    });
+    let http = method_tokens(op.method);
+    let path = path_expr(op);
+    quote! {
+        #doc
+        pub fn #name(&self, #(#args),*) -> crate::runtime::Call<'a, #decode, #query> {
+            crate::runtime::Call::new(self.client, #http, #path, #body)
+                #(#required)*
+        }
+    }
+}
+
+fn query_struct(op: &Operation) -> TokenStream {
+    let Some(name) = op.query_struct() else {
+        return TokenStream::new();
+    };
+    let name = ident(&name);
+    let doc = doc_attrs(Some(&format!(
+        "Optional query parameters of `{}`.",
+        op.rust
+    )));
+    let fields = op.optional_query.iter().map(|p| {
+        let f = ident(&p.rust);
+        let t = ty(&p.ty);
+        let d = doc_attrs(Some(&match &p.doc {
+            Some(d) => format!("`{}`: {d}", p.wire),
+            None => format!("`{}`", p.wire),
+        }));
+        quote!(#d pub #f: ::std::option::Option<#t>,)
+    });
+    let pushes = op.optional_query.iter().map(|p| {
+        let f = ident(&p.rust);
+        let wire = &p.wire;
+        quote! {
+            if let ::std::option::Option::Some(v) = &self.#f {
+                out.push((#wire, crate::runtime::QueryValue::to_query(v)));
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl crate::runtime::QueryParams for #name {
+            fn pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+                let mut out = ::std::vec::Vec::new();
+                #(#pushes)*
+                out
+            }
+        }
+    }
+}
+
+/// `src/<group>.rs`
+pub fn group_file(group: &Group) -> TokenStream {
+    let ty_name = ident(&group.type_name);
+    let accessor = ident(&group.module);
+    let title = &group.title;
+    let module_doc = format!(
+        " The {title}: {} endpoint{}. Reach it with [`Client::{}`](crate::Client::{}).",
+        group.operations.len(),
+        if group.operations.len() == 1 { "" } else { "s" },
+        group.module,
+        group.module
+    );
+    let struct_doc = format!(
+        " The {title}'s endpoints; see [`Client::{}`](crate::Client::{}).",
+        group.module, group.module
+    );
+    let accessor_doc = format!(" The {title}.");
+    let methods = group.operations.iter().map(method);
+    let queries = group.operations.iter().map(query_struct);
+    quote! {
+        #![doc = #module_doc]
+
+        #[doc = #struct_doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #ty_name<'a> {
+            client: &'a crate::runtime::Client,
+        }
+
+        impl crate::runtime::Client {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> #ty_name<'_> {
+                #ty_name { client: self }
+            }
+        }
+
+        impl<'a> #ty_name<'a> {
+            #(#methods)*
+        }
+
+        #(#queries)*
+    }
+}

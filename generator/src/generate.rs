@@ -1,0 +1,140 @@
+//! The whole pipeline: docs tree → generated crate, on disk or compared
+//! with what is on disk.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+use crate::emit::{self, Output};
+use crate::{parse, resolve};
+
+/// What a generation run produced.
+pub struct Generated {
+    /// `None` when any page has an error.
+    pub output: Option<Output>,
+    /// Every problem found, errors and warnings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses, resolves and emits. Errors anywhere leave `output` empty, with
+/// all problems of all pages reported.
+pub fn generate(docs: &Path) -> Generated {
+    let run = parse::parse_dir(docs);
+    let mut diagnostics = run.diagnostics;
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Generated {
+            output: None,
+            diagnostics,
+        };
+    }
+    let (api, warnings) = resolve::resolve(&run.endpoints, docs);
+    diagnostics.extend(warnings);
+    match emit::emit(&api, &run.endpoints) {
+        Ok(output) => Generated {
+            output: Some(output),
+            diagnostics,
+        },
+        Err(msg) => {
+            diagnostics.push(Diagnostic::error(
+                docs,
+                crate::diagnostics::Pos::new(1, 1),
+                format!("expected emittable Rust (a generator bug): {msg}"),
+            ));
+            Generated {
+                output: None,
+                diagnostics,
+            }
+        }
+    }
+}
+
+/// Files and folders in an output directory the generator does not own.
+fn kept(rel: &Path) -> bool {
+    let first = rel
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().to_string());
+    matches!(first.as_deref(), Some("target") | Some("Cargo.lock"))
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        if kept(&rel) {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            walk(root, &path, out)?;
+        } else {
+            out.push(rel);
+        }
+    }
+    Ok(())
+}
+
+/// The files under `out` that differ from `output`: stale, missing, or
+/// not generated (sorted, relative paths with a reason).
+pub fn stale_files(output: &Output, out: &Path) -> Vec<(PathBuf, &'static str)> {
+    let mut problems = Vec::new();
+    for (rel, text) in &output.files {
+        match std::fs::read_to_string(out.join(rel)) {
+            Ok(on_disk) if on_disk == *text => {}
+            Ok(_) => problems.push((rel.clone(), "stale")),
+            Err(_) => problems.push((rel.clone(), "missing")),
+        }
+    }
+    let mut present = Vec::new();
+    if out.is_dir() && walk(out, out, &mut present).is_ok() {
+        for rel in present {
+            if !output.files.contains_key(&rel) {
+                problems.push((rel, "not generated"));
+            }
+        }
+    }
+    problems.sort();
+    problems
+}
+
+/// Writes `output` as the whole content of `out`, atomically: the new tree
+/// is written beside it and swapped in, so a failure leaves `out` as it
+/// was. `target/` and `Cargo.lock` of an existing `out` are kept.
+pub fn write(output: &Output, out: &Path) -> std::io::Result<()> {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "out".into());
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)?;
+    let staging = parent.join(format!(".{name}.regen-new"));
+    let old = parent.join(format!(".{name}.regen-old"));
+    for p in [&staging, &old] {
+        if p.exists() {
+            std::fs::remove_dir_all(p)?;
+        }
+    }
+    for (rel, text) in &output.files {
+        let path = staging.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&path, text)?;
+    }
+    if out.exists() {
+        for keep in ["target", "Cargo.lock"] {
+            let from = out.join(keep);
+            if from.exists() {
+                std::fs::rename(&from, staging.join(keep))?;
+            }
+        }
+        std::fs::rename(out, &old)?;
+    }
+    std::fs::rename(&staging, out)?;
+    if old.exists() {
+        std::fs::remove_dir_all(&old)?;
+    }
+    Ok(())
+}

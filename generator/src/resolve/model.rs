@@ -1,0 +1,195 @@
+//! The resolved API: every Rust type to emit ([`TypeSpace`]) and every
+//! endpoint as an operation of a group ([`Group`], [`Operation`]).
+//! Everything is kept in sorted maps so the output is byte-stable.
+
+use std::collections::BTreeMap;
+
+use crate::ir::HttpMethod;
+
+/// A Rust type as the emitter writes it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RustType {
+    I32,
+    I64,
+    F64,
+    Bool,
+    String,
+    /// `crate::runtime::DateTime`
+    DateTime,
+    /// A struct of the type space.
+    Struct(String),
+    /// A string enum of the type space.
+    Enum(String),
+    /// A carrier no page describes: an alias of `serde_json::Value`.
+    Opaque(String),
+    Vec(Box<RustType>),
+    /// A JSON object with arbitrary keys.
+    Map(Box<RustType>),
+    /// Any JSON (`serde_json::Value`).
+    Json,
+}
+
+impl RustType {
+    /// The type as a reader would write it (`Vec<LicenseOwner>`), for
+    /// `facts --rust` and docs.
+    pub fn short(&self) -> String {
+        match self {
+            RustType::I32 => "i32".into(),
+            RustType::I64 => "i64".into(),
+            RustType::F64 => "f64".into(),
+            RustType::Bool => "bool".into(),
+            RustType::String => "String".into(),
+            RustType::DateTime => "DateTime".into(),
+            RustType::Struct(n) | RustType::Enum(n) | RustType::Opaque(n) => n.clone(),
+            RustType::Vec(t) => format!("Vec<{}>", t.short()),
+            RustType::Map(t) => format!("BTreeMap<String, {}>", t.short()),
+            RustType::Json => "serde_json::Value".into(),
+        }
+    }
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The JSON name, exactly as on the wire.
+    pub wire: String,
+    /// The Rust field name.
+    pub rust: String,
+    pub ty: RustType,
+    pub doc: Option<String>,
+}
+
+/// Where a struct's fields come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A property table on at least one page.
+    Documented,
+    /// Only sample JSON.
+    Inferred,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub fields: Vec<Field>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    pub name: String,
+    pub doc: Option<String>,
+    /// (Rust variant, wire value), in first-seen order.
+    pub variants: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpaqueDef {
+    pub name: String,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeDef {
+    Struct(StructDef),
+    Enum(EnumDef),
+    Opaque(OpaqueDef),
+}
+
+/// Every named type, by name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TypeSpace {
+    pub types: BTreeMap<String, TypeDef>,
+}
+
+impl TypeSpace {
+    pub fn structure(&self, name: &str) -> Option<&StructDef> {
+        match self.types.get(name) {
+            Some(TypeDef::Struct(s)) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// An agent (`/api/v1/Agents/User/…`) or a REST resource (`/api/v1/Appointment/…`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// `UserAgent`, `AppointmentResource`: the struct the accessor returns.
+    pub type_name: String,
+    /// `user_agent`: the accessor on `Client` and the module name.
+    pub module: String,
+    /// `user-agent`: the cargo feature.
+    pub feature: String,
+    /// `User agent`, `Appointment resource`: for docs.
+    pub title: String,
+    pub operations: Vec<Operation>,
+}
+
+/// A path or query parameter of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpParam {
+    pub wire: String,
+    pub rust: String,
+    pub ty: RustType,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpBody {
+    None,
+    /// A JSON body of this type, passed by reference.
+    Json {
+        arg: String,
+        ty: RustType,
+    },
+    /// Bytes with a content type (uploads).
+    Binary {
+        arg: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpResponse {
+    /// 204, or nothing documented.
+    Empty,
+    Json(RustType),
+    /// Binary content (`byte`, `Stream`).
+    Bytes,
+}
+
+/// One endpoint, ready to emit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The page's uid.
+    pub uid: String,
+    /// Index of the endpoint in the resolver's input.
+    pub endpoint: usize,
+    /// The method name, e.g. `make_retired`.
+    pub rust: String,
+    /// `MakeRetired`: the base of the query struct's name.
+    pub pascal: String,
+    pub method: HttpMethod,
+    pub path: String,
+    pub path_params: Vec<OpParam>,
+    pub required_query: Vec<OpParam>,
+    pub optional_query: Vec<OpParam>,
+    pub body: OpBody,
+    pub response: OpResponse,
+    pub doc: String,
+}
+
+impl Operation {
+    /// The query struct's name, when the operation has optional query parameters.
+    pub fn query_struct(&self) -> Option<String> {
+        (!self.optional_query.is_empty()).then(|| format!("{}Query", self.pascal))
+    }
+}
+
+/// The whole resolved API.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Api {
+    pub types: TypeSpace,
+    /// Groups by module name.
+    pub groups: BTreeMap<String, Group>,
+}

@@ -1,0 +1,129 @@
+//! The one place wire names become Rust identifiers.
+
+use heck::{ToPascalCase, ToSnakeCase};
+
+/// Words Rust reserves (strict and reserved keywords, 2021 edition).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// The case an identifier is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    /// fields, functions, modules: `odata_next_link`
+    Snake,
+    /// types, variants: `LicenseOwner`
+    Pascal,
+}
+
+/// Any wire name → a Rust identifier: cased, non-identifier characters
+/// dropped as word breaks, a leading digit prefixed, a keyword suffixed
+/// with `_`. Never empty.
+pub fn sanitize(wire: &str, case: Case) -> String {
+    let words: String = wire
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    let mut id = match case {
+        Case::Snake => words.to_snake_case(),
+        Case::Pascal => words.to_pascal_case(),
+    };
+    if id.is_empty() {
+        id = match case {
+            Case::Snake => "value".into(),
+            Case::Pascal => "Value".into(),
+        };
+    }
+    if id.starts_with(|c: char| c.is_ascii_digit()) {
+        id.insert(0, if case == Case::Snake { 'n' } else { 'N' });
+        id.insert(1, '_');
+    }
+    if KEYWORDS.contains(&id.as_str()) || id == "Self" {
+        id.push('_');
+    }
+    id
+}
+
+/// Hands out identifiers unique within one scope (a struct's fields, an
+/// enum's variants, a group's methods): a clash gets `_2`, `_3`, …
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: std::collections::BTreeSet<String>,
+}
+
+impl Scope {
+    pub fn unique(&mut self, id: String) -> String {
+        if self.taken.insert(id.clone()) {
+            return id;
+        }
+        let mut n = 2;
+        loop {
+            let candidate = format!("{id}_{n}");
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+/// A plural property name → the singular for its items' type:
+/// `LicenseOwners` → `LicenseOwner`, `TicketCategories` → `TicketCategory`.
+pub fn singular(name: &str) -> String {
+    let pascal = sanitize(name, Case::Pascal);
+    if let Some(stem) = pascal.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    if pascal.ends_with("sses") || pascal.ends_with("xes") {
+        return pascal[..pascal.len() - 2].to_string();
+    }
+    if pascal.ends_with('s') && !pascal.ends_with("ss") && !pascal.ends_with("us") {
+        return pascal[..pascal.len() - 1].to_string();
+    }
+    format!("{pascal}Item")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_to_fields() {
+        assert_eq!(sanitize("AssociateId", Case::Snake), "associate_id");
+        assert_eq!(sanitize("odata.nextLink", Case::Snake), "odata_next_link");
+        assert_eq!(sanitize("_Links", Case::Snake), "links");
+        assert_eq!(sanitize("$select", Case::Snake), "select");
+        assert_eq!(sanitize("Type", Case::Snake), "type_");
+        assert_eq!(sanitize("self", Case::Snake), "self_");
+        assert_eq!(
+            sanitize("PreferredTZLocation", Case::Snake),
+            "preferred_tz_location"
+        );
+        assert_eq!(sanitize("1stPlace", Case::Snake), "n_1st_place");
+        assert_eq!(sanitize("", Case::Snake), "value");
+        assert_eq!(sanitize("SuperOffice:1", Case::Pascal), "SuperOffice1");
+        assert_eq!(sanitize("Self", Case::Pascal), "Self_");
+    }
+
+    #[test]
+    fn scopes_resolve_clashes() {
+        let mut s = Scope::default();
+        assert_eq!(s.unique("links".into()), "links");
+        assert_eq!(s.unique("links".into()), "links_2");
+        assert_eq!(s.unique("links".into()), "links_3");
+    }
+
+    #[test]
+    fn singulars() {
+        assert_eq!(singular("LicenseOwners"), "LicenseOwner");
+        assert_eq!(singular("TicketCategories"), "TicketCategory");
+        assert_eq!(singular("Credentials"), "Credential");
+        assert_eq!(singular("Addresses"), "Address");
+        assert_eq!(singular("Status"), "StatusItem");
+        assert_eq!(singular("value"), "ValueItem");
+    }
+}

@@ -1,0 +1,81 @@
+//! `cargo xtask regen [--check] [--docs DIR] [--out DIR]`: generates the
+//! client crate from a docs tree (default `docs-input/` → `generated-client/`).
+
+use std::path::{Path, PathBuf};
+
+use generator::diagnostics::render;
+use generator::generate;
+
+pub struct Args {
+    pub check: bool,
+    pub docs: PathBuf,
+    pub out: PathBuf,
+}
+
+impl Args {
+    pub fn parse(args: &[String], root: &Path) -> Result<Args, String> {
+        let mut a = Args {
+            check: false,
+            docs: root.join("docs-input"),
+            out: root.join("generated-client"),
+        };
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            match arg.as_str() {
+                "--check" => a.check = true,
+                "--docs" => a.docs = it.next().ok_or("--docs needs a directory")?.into(),
+                "--out" => a.out = it.next().ok_or("--out needs a directory")?.into(),
+                other => return Err(format!("unknown argument `{other}`")),
+            }
+        }
+        Ok(a)
+    }
+}
+
+pub fn regen(args: &Args) -> Result<(), String> {
+    let generated = generate::generate(&args.docs);
+    for d in &generated.diagnostics {
+        let src = std::fs::read_to_string(&d.file).ok();
+        eprintln!("{}", render(d, src.as_deref().filter(|_| d.is_error())));
+    }
+    let errors = generated
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .count();
+    let Some(output) = generated.output else {
+        return Err(format!(
+            "{errors} error(s) in {}; {} left untouched",
+            args.docs.display(),
+            args.out.display()
+        ));
+    };
+    if args.check {
+        let stale = generate::stale_files(&output, &args.out);
+        if stale.is_empty() {
+            eprintln!(
+                "{} is up to date ({} files)",
+                args.out.display(),
+                output.files.len()
+            );
+            return Ok(());
+        }
+        for (path, why) in &stale {
+            eprintln!("{why}: {}", args.out.join(path).display());
+        }
+        return Err(format!(
+            "{} file(s) of {} differ from what {} generates; run `cargo xtask regen`",
+            stale.len(),
+            args.out.display(),
+            args.docs.display()
+        ));
+    }
+    generate::write(&output, &args.out)
+        .map_err(|e| format!("writing {}: {e}", args.out.display()))?;
+    eprintln!(
+        "wrote {} files to {}",
+        output.files.len(),
+        args.out.display()
+    );
+    Ok(())
+}
