@@ -62,7 +62,7 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
             fn #name() {
                 let sample = common::sample(#text);
                 let typed: #t = ::serde_json::from_value(sample.clone()).expect("the sample request decodes");
-                let back = ::serde_json::to_value(&typed).expect("encodes");
+                let back = ::serde_json::to_value(typed).expect("encodes");
                 common::assert_json_eq(&back, &sample);
             }
         });
@@ -77,7 +77,7 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
             fn #name() {
                 let sample = common::sample(#text);
                 let typed: #t = ::serde_json::from_value(sample.clone()).expect("the sample response decodes");
-                let back = ::serde_json::to_value(&typed).expect("encodes");
+                let back = ::serde_json::to_value(typed).expect("encodes");
                 common::assert_json_eq(&back, &sample);
             }
         });
@@ -163,7 +163,7 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
                 let text = resp_json.clone().unwrap_or_default();
                 quote! {
                     let out = result.expect("the call succeeds");
-                    let back = ::serde_json::to_value(&out).expect("encodes");
+                    let back = ::serde_json::to_value(out).expect("encodes");
                     common::assert_json_eq(&back, &common::sample(#text));
                 }
             }

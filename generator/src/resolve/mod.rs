@@ -320,11 +320,11 @@ impl<'a> Resolver<'a> {
         if documented_as_map && shape.object().is_some() {
             return self.map_type(name, &DocType::Object, Some(shape));
         }
-        self.from_shape(name, Some(shape))
+        self.shape_type(name, Some(shape))
     }
 
     /// A type from what samples show, named after `hint` when it is an object.
-    fn from_shape(&mut self, hint: &str, shape: Option<&Shape>) -> RustType {
+    fn shape_type(&mut self, hint: &str, shape: Option<&Shape>) -> RustType {
         match shape {
             None | Some(Shape::Unknown) | Some(Shape::Mixed) => RustType::Json,
             Some(Shape::Bool) => RustType::Bool,
@@ -333,7 +333,7 @@ impl<'a> Resolver<'a> {
             Some(Shape::String) => RustType::String,
             Some(Shape::DateTime) => RustType::DateTime,
             Some(Shape::Array(item)) => {
-                RustType::Vec(Box::new(self.from_shape(&singular(hint), Some(item))))
+                RustType::Vec(Box::new(self.shape_type(&singular(hint), Some(item))))
             }
             Some(Shape::Object(o)) if o.is_empty() => RustType::Json,
             Some(Shape::Object(o)) => {
@@ -367,7 +367,7 @@ impl<'a> Resolver<'a> {
                 };
                 let item = match item {
                     Some(t) => self.map_type(prop, t, item_shape.as_ref()),
-                    None => self.from_shape(&singular(prop), item_shape.as_ref()),
+                    None => self.shape_type(&singular(prop), item_shape.as_ref()),
                 };
                 RustType::Vec(Box::new(item))
             }
@@ -378,7 +378,7 @@ impl<'a> Resolver<'a> {
                         for (_, s) in &o.fields {
                             merged.merge(s);
                         }
-                        self.from_shape(&singular(prop), Some(&merged))
+                        self.shape_type(&singular(prop), Some(&merged))
                     }
                     _ => RustType::Json,
                 };
@@ -402,7 +402,7 @@ impl<'a> Resolver<'a> {
                     RustType::Opaque(name)
                 }
             }
-            DocType::Unknown => self.from_shape(prop, shape),
+            DocType::Unknown => self.shape_type(prop, shape),
         }
     }
 
@@ -639,7 +639,7 @@ impl<'a> Resolver<'a> {
                     None => {
                         let shape = sample.as_ref().map(Shape::of);
                         let hint = format!("{}Request", pascal);
-                        self.from_shape(&hint, shape.as_ref())
+                        self.shape_type(&hint, shape.as_ref())
                     }
                 };
                 OpBody::Json {
@@ -711,7 +711,7 @@ impl<'a> Resolver<'a> {
                         }
                         other => Shape::of(other),
                     });
-                    self.from_shape(&format!("{pascal}Item"), shape.as_ref())
+                    self.shape_type(&format!("{pascal}Item"), shape.as_ref())
                 }
             }
         };
@@ -725,11 +725,7 @@ impl<'a> Resolver<'a> {
 
 fn collect_opaque(t: &RustType, out: &mut Vec<String>) {
     match t {
-        RustType::Opaque(n) => {
-            if !out.contains(n) {
-                out.push(n.clone())
-            }
-        }
+        RustType::Opaque(n) if !out.contains(n) => out.push(n.clone()),
         RustType::Vec(t) | RustType::Map(t) => collect_opaque(t, out),
         _ => {}
     }
