@@ -18,19 +18,25 @@ use generator::parse::{self, DocsRun};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = "usage:
-  generator facts <DOCS_DIR> [-v]   print the parse of every endpoint page as JSON Lines
+  generator facts <DOCS_DIR> [-v] [--rust]
+                                    print the parse of every endpoint page as JSON Lines;
+                                    --rust adds each body property's emitted Rust type
   generator check <DOCS_DIR> [-v]   parse every page and report problems
 
   generator bench <DOCS_DIR> [N]    time reading, parsing and facts in process (best of N)
 
--v lists the pages skipped as not endpoint pages.";
+-v lists every warning (not only the first 20) and the pages skipped as not endpoint pages.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let verbose = args.iter().any(|a| a == "-v" || a == "--verbose");
     let pos: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     match (pos.first().map(|s| s.as_str()), pos.get(1)) {
-        (Some("facts"), Some(dir)) => facts(Path::new(dir.as_str()), verbose),
+        (Some("facts"), Some(dir)) => facts(
+            Path::new(dir.as_str()),
+            verbose,
+            args.iter().any(|a| a == "--rust"),
+        ),
         (Some("check"), Some(dir)) => check(Path::new(dir.as_str()), verbose),
         (Some("bench"), Some(dir)) => bench(
             Path::new(dir.as_str()),
@@ -43,16 +49,22 @@ fn main() -> ExitCode {
     }
 }
 
+/// Warnings listed without -v.
+const MAX_WARNINGS: usize = 20;
+
 /// Prints every diagnostic (with its source line) and a summary to stderr;
 /// returns whether any was an error.
 fn report(run: &DocsRun, verbose: bool) -> bool {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
+    // Every error; the first warnings (all of them with -v).
+    let mut warnings_shown = 0;
     for d in &run.diagnostics {
         if d.is_error() {
             let _ = writeln!(err, "{}\n", render(d, source_of(d).as_deref()));
-        } else {
+        } else if verbose || warnings_shown < MAX_WARNINGS {
             let _ = writeln!(err, "{d}");
+            warnings_shown += 1;
         }
     }
     if verbose {
@@ -67,7 +79,7 @@ fn report(run: &DocsRun, verbose: bool) -> bool {
         "{} endpoint pages, {} other pages skipped (not endpoint pages{}), {errors} errors, {warnings} warnings",
         run.endpoints.len(),
         run.skipped.len(),
-        if verbose { "" } else { "; -v lists them" },
+        if verbose { "" } else { "; -v lists them and every warning" },
     );
     errors > 0
 }
@@ -76,14 +88,17 @@ fn source_of(d: &Diagnostic) -> Option<String> {
     std::fs::read_to_string(PathBuf::from(&d.file)).ok()
 }
 
-fn facts(dir: &Path, verbose: bool) -> ExitCode {
+fn facts(dir: &Path, verbose: bool, with_rust: bool) -> ExitCode {
     let run = parse::parse_dir(dir);
     let failed = report(&run, verbose);
+    let rust = (with_rust && !failed).then(|| {
+        let (api, _) = generator::resolve::resolve(&run.endpoints, dir);
+        generator::facts::rust_facts(&api)
+    });
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    if let Err(e) =
-        generator::facts::write_jsonl(&run.endpoints, &mut out).and_then(|_| out.flush())
-    {
+    let written = generator::facts::write_jsonl_with(&run.endpoints, rust.as_ref(), &mut out);
+    if let Err(e) = written.and_then(|_| out.flush()) {
         eprintln!("error: writing facts: {e}");
         return ExitCode::FAILURE;
     }

@@ -14,8 +14,15 @@ fn root() -> PathBuf {
 #[test]
 fn generated_client_is_up_to_date() {
     let g = generate(&root().join("docs-input"));
-    let errors: Vec<String> = g.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
-    let output = g.output.unwrap_or_else(|| panic!("docs-input has errors:\n{}", errors.join("\n")));
+    let errors: Vec<String> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    let output = g
+        .output
+        .unwrap_or_else(|| panic!("docs-input has errors:\n{}", errors.join("\n")));
     let stale = generate::stale_files(&output, &root().join("generated-client"));
     assert!(
         stale.is_empty(),
@@ -43,15 +50,35 @@ fn a_failed_run_writes_nothing_and_reports_every_problem() {
     std::fs::create_dir_all(&docs).expect("mkdir");
     std::fs::create_dir_all(&out).expect("mkdir");
     std::fs::write(out.join("keep.txt"), "untouched").expect("write");
-    std::fs::write(docs.join("a.md"), "---\nuid: a\n---\n\n# X\n\n```http\nFETCH /x\n```\n").expect("write");
+    std::fs::write(
+        docs.join("a.md"),
+        "---\nuid: a\n---\n\n# X\n\n```http\nFETCH /x\n```\n",
+    )
+    .expect("write");
     std::fs::write(docs.join("b.md"), "---\nuid: b\n---\n\n# X\n\n```http\nGET /x\n```\n\n| Response | Description |\n|---|---|\n| abc | x |\n").expect("write");
     let g = generate(&docs);
     assert!(g.output.is_none());
-    let errors: Vec<String> = g.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+    let errors: Vec<String> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
     assert_eq!(errors.len(), 2, "{errors:#?}");
-    assert!(errors[0].contains("a.md:8:1: error: expected an HTTP method"), "{}", errors[0]);
-    assert!(errors[1].contains("b.md:13:3: error: expected a numeric HTTP status code"), "{}", errors[1]);
-    assert_eq!(std::fs::read_to_string(out.join("keep.txt")).expect("read"), "untouched");
+    assert!(
+        errors[0].contains("a.md:8:1: error: expected an HTTP method"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].contains("b.md:13:3: error: expected a numeric HTTP status code"),
+        "{}",
+        errors[1]
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("keep.txt")).expect("read"),
+        "untouched"
+    );
     let _ = std::fs::remove_dir_all(&tmp);
 }
 

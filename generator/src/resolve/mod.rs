@@ -553,8 +553,9 @@ impl<'a> Resolver<'a> {
         for (i, e) in eps.iter().enumerate() {
             let (module, type_name, feature, title) = group_of(&e.path);
             let scope = scopes.entry(module.clone()).or_default();
-            let pascal = sanitize(op_name(&e.uid), Case::Pascal);
             let rust = scope.unique(sanitize(op_name(&e.uid), Case::Snake));
+            // From the unique method name, so query structs are unique too.
+            let pascal = sanitize(&rust, Case::Pascal);
             let op = self.operation(i, e, rust, pascal);
             groups
                 .entry(module.clone())
