@@ -5,10 +5,12 @@
 //! Build a [`Client`], then call an endpoint through its group:
 //! `client.user_agent().get_user(42).await?`. Request and response
 //! bodies are in [`types`].
-#[cfg(feature = "license-agent")]
-pub mod license_agent;
 pub mod runtime;
 pub mod types;
+#[cfg(feature = "license-agent")]
+pub mod license_agent;
 #[cfg(feature = "user-agent")]
 pub mod user_agent;
-pub use runtime::{ApiError, Auth, Client, ClientBuilder, DateTime, DecodeError, Error, Headers};
+pub use runtime::{
+    ApiError, Auth, Client, ClientBuilder, DateTime, DecodeError, Error, Headers,
+};

@@ -23,13 +23,17 @@ impl<'a> LicenseAgent<'a> {
         request: &crate::types::UnassignThirdPartyLicensesRequest,
     ) -> crate::runtime::Call<
         'a,
-        crate::runtime::call::Json<::std::vec::Vec<crate::types::UnassignThirdPartyLicensesItem>>,
+        crate::runtime::call::Json<
+            ::std::vec::Vec<crate::types::UnassignThirdPartyLicensesItem>,
+        >,
         UnassignThirdPartyLicensesQuery,
     > {
         crate::runtime::Call::new(
             self.client,
             ::reqwest::Method::POST,
-            ::std::string::String::from("/api/v1/Agents/License/UnassignThirdPartyLicenses"),
+            ::std::string::String::from(
+                "/api/v1/Agents/License/UnassignThirdPartyLicenses",
+            ),
             crate::runtime::call::Body::json(request),
         )
     }

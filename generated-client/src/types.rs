@@ -86,13 +86,17 @@ pub struct LicenseOwner {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub restricted_module_licenses: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub restricted_module_licenses: ::std::option::Option<
+        ::std::vec::Vec<::serde_json::Value>,
+    >,
     #[serde(
         rename = "UnrestrictedModuleLicenses",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub unrestricted_module_licenses: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub unrestricted_module_licenses: ::std::option::Option<
+        ::std::vec::Vec<::serde_json::Value>,
+    >,
     /// No page or sample says what this holds, so it is raw JSON.
     #[serde(
         rename = "TableRight",
@@ -287,8 +291,9 @@ pub struct SetUserPresenceStatusRequest {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub user_presence_status:
-        ::std::option::Option<::std::boxed::Box<crate::types::UserPresenceStatus>>,
+    pub user_presence_status: ::std::option::Option<
+        ::std::boxed::Box<crate::types::UserPresenceStatus>,
+    >,
 }
 /// No page documents this carrier's properties and no sample shows them, so it is kept as raw JSON.
 pub type TableRight = ::serde_json::Value;
@@ -518,7 +523,9 @@ pub struct UnassignThirdPartyLicensesRequest {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub module_license_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub module_license_names: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
 }
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct User {
@@ -556,7 +563,9 @@ pub struct User {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub license_owners: ::std::option::Option<::std::vec::Vec<crate::types::LicenseOwner>>,
+    pub license_owners: ::std::option::Option<
+        ::std::vec::Vec<crate::types::LicenseOwner>,
+    >,
     /// Users role for role-based security. Determines permissions and access rights for the user.
     #[serde(
         rename = "Role",
@@ -663,7 +672,9 @@ pub struct User {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub ticket_categories: ::std::option::Option<::std::vec::Vec<crate::types::TicketCategory>>,
+    pub ticket_categories: ::std::option::Option<
+        ::std::vec::Vec<crate::types::TicketCategory>,
+    >,
     /// The unique nick name for this user. Used in Service as an alias, similar to Name/Initials.
     #[serde(
         rename = "NickName",
@@ -702,7 +713,9 @@ pub struct User {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub post_save_commands: ::std::option::Option<::std::vec::Vec<crate::types::PostSaveCommand>>,
+    pub post_save_commands: ::std::option::Option<
+        ::std::vec::Vec<crate::types::PostSaveCommand>,
+    >,
     /// The carrier's table right
     #[serde(
         rename = "TableRight",

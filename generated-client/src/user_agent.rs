@@ -67,7 +67,11 @@ impl<'a> UserAgent<'a> {
     pub fn set_external_user_info(
         &self,
         request: &crate::types::SetExternalUserInfoRequest,
-    ) -> crate::runtime::Call<'a, crate::runtime::call::Empty, SetExternalUserInfoQuery> {
+    ) -> crate::runtime::Call<
+        'a,
+        crate::runtime::call::Empty,
+        SetExternalUserInfoQuery,
+    > {
         crate::runtime::Call::new(
             self.client,
             ::reqwest::Method::POST,

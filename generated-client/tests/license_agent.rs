@@ -10,8 +10,10 @@ fn unassign_third_party_licenses_request_sample_round_trips() {
     let sample = common::sample(
         "{\n  \"AssociateId\": 326,\n  \"ModuleOwner\": \"saepe\",\n  \"ModuleLicenseNames\": [\n    \"Watsica-Kirlin\",\n    \"Jakubowski, Baumbach and Maggio\"\n  ]\n}",
     );
-    let typed: crate_under_test::types::UnassignThirdPartyLicensesRequest =
-        ::serde_json::from_value(sample.clone()).expect("the sample request decodes");
+    let typed: crate_under_test::types::UnassignThirdPartyLicensesRequest = ::serde_json::from_value(
+            sample.clone(),
+        )
+        .expect("the sample request decodes");
     let back = ::serde_json::to_value(typed).expect("encodes");
     common::assert_json_eq(&back, &sample);
 }
@@ -20,8 +22,9 @@ fn unassign_third_party_licenses_response_sample_decodes() {
     let sample = common::sample(
         "[\n  {\n    \"Unrestricted\": true,\n    \"Total\": 247,\n    \"Tooltip\": \"explicabo\",\n    \"CanAssign\": true,\n    \"Free\": 694,\n    \"InUse\": 1002,\n    \"IsHidden\": false,\n    \"Assigned\": true,\n    \"ModuleLicenseId\": 471,\n    \"Name\": \"Lehner Inc and Sons\",\n    \"Description\": \"Switchable zero defect strategy\",\n    \"PrerequisiteModuleName\": \"Swift, Armstrong and Dibbert\",\n    \"SortOrder\": 24,\n    \"ExtraFlags\": 109,\n    \"TableRight\": null,\n    \"FieldProperties\": {\n      \"fieldName\": {\n        \"FieldRight\": null,\n        \"FieldType\": \"System.String\",\n        \"FieldLength\": 983\n      }\n    }\n  }\n]",
     );
-    let typed: ::std::vec::Vec<crate_under_test::types::UnassignThirdPartyLicensesItem> =
-        ::serde_json::from_value(sample.clone()).expect("the sample response decodes");
+    let typed: ::std::vec::Vec<
+        crate_under_test::types::UnassignThirdPartyLicensesItem,
+    > = ::serde_json::from_value(sample.clone()).expect("the sample response decodes");
     let back = ::serde_json::to_value(typed).expect("encodes");
     common::assert_json_eq(&back, &sample);
 }
@@ -63,10 +66,7 @@ async fn unassign_third_party_licenses_calls_the_documented_endpoint() {
         .mount(&server)
         .await;
     let client = common::client(&server);
-    let result = client
-        .license_agent()
-        .unassign_third_party_licenses(&request)
-        .await;
+    let result = client.license_agent().unassign_third_party_licenses(&request).await;
     let out = result.expect("the call succeeds");
     let back = ::serde_json::to_value(out).expect("encodes");
     common::assert_json_eq(

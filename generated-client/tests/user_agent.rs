@@ -8,32 +8,34 @@ use superoffice_webapi as crate_under_test;
 #[test]
 fn make_retired_request_sample_round_trips() {
     let sample = common::sample("{\n  \"AssociateId\": 155,\n  \"Retired\": true\n}");
-    let typed: crate_under_test::types::MakeRetiredRequest =
-        ::serde_json::from_value(sample.clone()).expect("the sample request decodes");
+    let typed: crate_under_test::types::MakeRetiredRequest = ::serde_json::from_value(
+            sample.clone(),
+        )
+        .expect("the sample request decodes");
     let back = ::serde_json::to_value(typed).expect("encodes");
     common::assert_json_eq(&back, &sample);
 }
 #[tokio::test]
 async fn make_retired_calls_the_documented_endpoint() {
     let server = ::wiremock::MockServer::start().await;
-    let request: crate_under_test::types::MakeRetiredRequest =
-        ::serde_json::from_str("{\n  \"AssociateId\": 155,\n  \"Retired\": true\n}")
-            .expect("the sample request decodes");
-    ::wiremock::Mock::given(::wiremock::matchers::method("POST"))
-        .and(::wiremock::matchers::path(
-            "/api/v1/Agents/User/MakeRetired",
-        ))
-        .and(::wiremock::matchers::header(
-            "authorization",
-            common::AUTHORIZATION,
-        ))
-        .and(::wiremock::matchers::header(
-            "content-type",
-            "application/json; charset=utf-8",
-        ))
-        .and(common::JsonBody(common::sample(
+    let request: crate_under_test::types::MakeRetiredRequest = ::serde_json::from_str(
             "{\n  \"AssociateId\": 155,\n  \"Retired\": true\n}",
-        )))
+        )
+        .expect("the sample request decodes");
+    ::wiremock::Mock::given(::wiremock::matchers::method("POST"))
+        .and(::wiremock::matchers::path("/api/v1/Agents/User/MakeRetired"))
+        .and(::wiremock::matchers::header("authorization", common::AUTHORIZATION))
+        .and(
+            ::wiremock::matchers::header(
+                "content-type",
+                "application/json; charset=utf-8",
+            ),
+        )
+        .and(
+            common::JsonBody(
+                common::sample("{\n  \"AssociateId\": 155,\n  \"Retired\": true\n}"),
+            ),
+        )
         .respond_with(
             ::wiremock::ResponseTemplate::new(204u16)
                 .set_body_raw("null", "application/json; charset=utf-8"),
@@ -50,8 +52,8 @@ fn save_user_request_sample_round_trips() {
     let sample = common::sample(
         "{\n  \"AssociateId\": 837,\n  \"Name\": \"Kub, Bernier and Cartwright\",\n  \"Rank\": 631,\n  \"Tooltip\": \"minus\",\n  \"LicenseOwners\": [\n    {\n      \"Name\": \"Lueilwitz Group\",\n      \"Description\": \"Polarised context-sensitive encryption\",\n      \"RestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"UnrestrictedModuleLicenses\": [\n        {},\n        {}\n      ]\n    },\n    {\n      \"Name\": \"Lueilwitz Group\",\n      \"Description\": \"Polarised context-sensitive encryption\",\n      \"RestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"UnrestrictedModuleLicenses\": [\n        {},\n        {}\n      ]\n    }\n  ],\n  \"Role\": null,\n  \"UserGroup\": null,\n  \"OtherGroups\": [\n    {\n      \"Value\": \"provident\",\n      \"Tooltip\": \"facilis\",\n      \"Id\": 428,\n      \"Rank\": 630,\n      \"Deleted\": false\n    },\n    {\n      \"Value\": \"provident\",\n      \"Tooltip\": \"facilis\",\n      \"Id\": 428,\n      \"Rank\": 630,\n      \"Deleted\": false\n    }\n  ],\n  \"Person\": null,\n  \"Deleted\": true,\n  \"Lastlogin\": \"2019-11-18T03:40:48.1879959+01:00\",\n  \"Lastlogout\": \"2005-04-01T03:40:48.1879959+02:00\",\n  \"EjUserId\": 179,\n  \"RequestSignature\": \"veniam\",\n  \"Type\": \"AnonymousAssociate\",\n  \"IsPersonRetired\": false,\n  \"IsOnTravel\": false,\n  \"Credentials\": [\n    {\n      \"Type\": null,\n      \"Value\": \"qui\",\n      \"DisplayValue\": \"repudiandae\"\n    },\n    {\n      \"Type\": null,\n      \"Value\": \"qui\",\n      \"DisplayValue\": \"repudiandae\"\n    }\n  ],\n  \"UserName\": \"Bradtke, Champlin and Waters\",\n  \"TicketCategories\": [\n    {\n      \"Id\": 844,\n      \"Name\": \"Johnston LLC\",\n      \"ToolTip\": \"Ullam voluptatem quo eos libero nostrum.\",\n      \"Deleted\": true,\n      \"Rank\": 787,\n      \"Type\": \"fugit\",\n      \"ChildItems\": [\n        {},\n        {}\n      ],\n      \"IconHint\": \"distinctio\",\n      \"ColorBlock\": 921,\n      \"ExtraInfo\": \"maxime\",\n      \"StyleHint\": \"impedit\",\n      \"FullName\": \"Mrs. Spencer Darrion Barton\"\n    }\n  ],\n  \"NickName\": \"Gerlach Group\",\n  \"WaitingForApproval\": false,\n  \"ExtraFields\": {\n    \"ExtraFields1\": \"quia\",\n    \"ExtraFields2\": \"est\"\n  },\n  \"CustomFields\": {\n    \"CustomFields1\": \"laboriosam\",\n    \"CustomFields2\": \"nulla\"\n  },\n  \"PostSaveCommands\": [\n    {\n      \"Name\": \"Ryan, Miller and Torp\",\n      \"DisplayName\": \"Lueilwitz, Maggio and Turcotte\",\n      \"Description\": \"Multi-lateral multi-state system engine\",\n      \"ToolTip\": \"Doloremque et fugit eos.\",\n      \"Actions\": \"Implicit\",\n      \"ActionData\": \"numquam\"\n    },\n    {\n      \"Name\": \"Ryan, Miller and Torp\",\n      \"DisplayName\": \"Lueilwitz, Maggio and Turcotte\",\n      \"Description\": \"Multi-lateral multi-state system engine\",\n      \"ToolTip\": \"Doloremque et fugit eos.\",\n      \"Actions\": \"Implicit\",\n      \"ActionData\": \"numquam\"\n    }\n  ]\n}",
     );
-    let typed: crate_under_test::types::User =
-        ::serde_json::from_value(sample.clone()).expect("the sample request decodes");
+    let typed: crate_under_test::types::User = ::serde_json::from_value(sample.clone())
+        .expect("the sample request decodes");
     let back = ::serde_json::to_value(typed).expect("encodes");
     common::assert_json_eq(&back, &sample);
 }
@@ -60,8 +62,8 @@ fn save_user_response_sample_decodes() {
     let sample = common::sample(
         "{\n  \"AssociateId\": 386,\n  \"Name\": \"O'Reilly, Quigley and Wisoky\",\n  \"Rank\": 601,\n  \"Tooltip\": \"quidem\",\n  \"LicenseOwners\": [\n    {\n      \"Name\": \"Doyle, Gulgowski and Hartmann\",\n      \"Description\": \"Phased content-based contingency\",\n      \"RestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"UnrestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.String\",\n          \"FieldLength\": 515\n        }\n      }\n    },\n    {\n      \"Name\": \"Doyle, Gulgowski and Hartmann\",\n      \"Description\": \"Phased content-based contingency\",\n      \"RestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"UnrestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.String\",\n          \"FieldLength\": 515\n        }\n      }\n    }\n  ],\n  \"Role\": null,\n  \"UserGroup\": null,\n  \"OtherGroups\": [\n    {\n      \"Value\": \"reiciendis\",\n      \"Tooltip\": \"laboriosam\",\n      \"Id\": 797,\n      \"Rank\": 894,\n      \"Deleted\": false,\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.String\",\n          \"FieldLength\": 540\n        }\n      }\n    }\n  ],\n  \"Person\": null,\n  \"Deleted\": true,\n  \"Lastlogin\": \"2025-05-30T03:40:48.2036224+02:00\",\n  \"Lastlogout\": \"1998-07-16T03:40:48.2036224+02:00\",\n  \"EjUserId\": 828,\n  \"RequestSignature\": \"sapiente\",\n  \"Type\": \"AnonymousAssociate\",\n  \"IsPersonRetired\": true,\n  \"IsOnTravel\": true,\n  \"Credentials\": [\n    {\n      \"Type\": null,\n      \"Value\": \"ipsum\",\n      \"DisplayValue\": \"ipsam\",\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.Int32\",\n          \"FieldLength\": 174\n        }\n      }\n    },\n    {\n      \"Type\": null,\n      \"Value\": \"ipsum\",\n      \"DisplayValue\": \"ipsam\",\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.Int32\",\n          \"FieldLength\": 174\n        }\n      }\n    }\n  ],\n  \"UserName\": \"Hermiston-Goyette\",\n  \"TicketCategories\": [\n    {\n      \"Id\": 79,\n      \"Name\": \"Rodriguez-Lynch\",\n      \"ToolTip\": \"Iusto est consequatur suscipit vitae sed necessitatibus architecto.\",\n      \"Deleted\": true,\n      \"Rank\": 400,\n      \"Type\": \"explicabo\",\n      \"ChildItems\": [\n        {},\n        {}\n      ],\n      \"IconHint\": \"sed\",\n      \"ColorBlock\": 612,\n      \"ExtraInfo\": \"dolorem\",\n      \"StyleHint\": \"quo\",\n      \"FullName\": \"Carlo Wunsch\",\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.String\",\n          \"FieldLength\": 947\n        }\n      }\n    }\n  ],\n  \"NickName\": \"Gerlach, Rosenbaum and Gusikowski\",\n  \"WaitingForApproval\": true,\n  \"ExtraFields\": {\n    \"ExtraFields1\": \"voluptas\",\n    \"ExtraFields2\": \"maxime\"\n  },\n  \"CustomFields\": {\n    \"CustomFields1\": \"accusamus\",\n    \"CustomFields2\": \"a\"\n  },\n  \"PostSaveCommands\": [\n    {\n      \"Name\": \"Kovacek Inc and Sons\",\n      \"DisplayName\": \"Schulist Inc and Sons\",\n      \"Description\": \"Decentralized impactful concept\",\n      \"ToolTip\": \"Et sunt similique eligendi natus consequatur aut.\",\n      \"Actions\": \"Implicit\",\n      \"ActionData\": \"natus\",\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.Int32\",\n          \"FieldLength\": 486\n        }\n      }\n    }\n  ],\n  \"TableRight\": null,\n  \"FieldProperties\": {\n    \"fieldName\": {\n      \"FieldRight\": null,\n      \"FieldType\": \"System.String\",\n      \"FieldLength\": 713\n    }\n  }\n}",
     );
-    let typed: crate_under_test::types::User =
-        ::serde_json::from_value(sample.clone()).expect("the sample response decodes");
+    let typed: crate_under_test::types::User = ::serde_json::from_value(sample.clone())
+        .expect("the sample response decodes");
     let back = ::serde_json::to_value(typed).expect("encodes");
     common::assert_json_eq(&back, &sample);
 }
@@ -114,8 +116,10 @@ fn set_external_user_info_request_sample_round_trips() {
     let sample = common::sample(
         "{\n  \"AssociateId\": 160,\n  \"UserName\": \"Sipes Inc and Sons\",\n  \"Password\": \"qui\",\n  \"IsActive\": true,\n  \"RoleId\": 179,\n  \"ExternalUserInfoModification\": \"Active\"\n}",
     );
-    let typed: crate_under_test::types::SetExternalUserInfoRequest =
-        ::serde_json::from_value(sample.clone()).expect("the sample request decodes");
+    let typed: crate_under_test::types::SetExternalUserInfoRequest = ::serde_json::from_value(
+            sample.clone(),
+        )
+        .expect("the sample request decodes");
     let back = ::serde_json::to_value(typed).expect("encodes");
     common::assert_json_eq(&back, &sample);
 }
@@ -155,45 +159,58 @@ async fn set_external_user_info_calls_the_documented_endpoint() {
 }
 #[test]
 fn set_user_presence_status_request_sample_round_trips() {
-    let sample = common::sample("{\n  \"AssociateId\": 259,\n  \"UserPresenceStatus\": null\n}");
-    let typed: crate_under_test::types::SetUserPresenceStatusRequest =
-        ::serde_json::from_value(sample.clone()).expect("the sample request decodes");
+    let sample = common::sample(
+        "{\n  \"AssociateId\": 259,\n  \"UserPresenceStatus\": null\n}",
+    );
+    let typed: crate_under_test::types::SetUserPresenceStatusRequest = ::serde_json::from_value(
+            sample.clone(),
+        )
+        .expect("the sample request decodes");
     let back = ::serde_json::to_value(typed).expect("encodes");
     common::assert_json_eq(&back, &sample);
 }
 #[test]
 fn set_user_presence_status_response_sample_decodes() {
-    let sample = common::sample("{\n  \"Status\": \"StatusDeleted\",\n  \"Message\": \"sint\"\n}");
-    let typed: crate_under_test::types::UserPresenceStatus =
-        ::serde_json::from_value(sample.clone()).expect("the sample response decodes");
+    let sample = common::sample(
+        "{\n  \"Status\": \"StatusDeleted\",\n  \"Message\": \"sint\"\n}",
+    );
+    let typed: crate_under_test::types::UserPresenceStatus = ::serde_json::from_value(
+            sample.clone(),
+        )
+        .expect("the sample response decodes");
     let back = ::serde_json::to_value(typed).expect("encodes");
     common::assert_json_eq(&back, &sample);
 }
 #[tokio::test]
 async fn set_user_presence_status_calls_the_documented_endpoint() {
     let server = ::wiremock::MockServer::start().await;
-    let request: crate_under_test::types::SetUserPresenceStatusRequest =
-        ::serde_json::from_str("{\n  \"AssociateId\": 259,\n  \"UserPresenceStatus\": null\n}")
-            .expect("the sample request decodes");
-    ::wiremock::Mock::given(::wiremock::matchers::method("POST"))
-        .and(::wiremock::matchers::path(
-            "/api/v1/Agents/User/SetUserPresenceStatus",
-        ))
-        .and(::wiremock::matchers::header(
-            "authorization",
-            common::AUTHORIZATION,
-        ))
-        .and(::wiremock::matchers::header(
-            "content-type",
-            "application/json; charset=utf-8",
-        ))
-        .and(common::JsonBody(common::sample(
+    let request: crate_under_test::types::SetUserPresenceStatusRequest = ::serde_json::from_str(
             "{\n  \"AssociateId\": 259,\n  \"UserPresenceStatus\": null\n}",
-        )))
-        .respond_with(::wiremock::ResponseTemplate::new(200u16).set_body_raw(
-            "{\n  \"Status\": \"StatusDeleted\",\n  \"Message\": \"sint\"\n}",
-            "application/json; charset=utf-8",
-        ))
+        )
+        .expect("the sample request decodes");
+    ::wiremock::Mock::given(::wiremock::matchers::method("POST"))
+        .and(::wiremock::matchers::path("/api/v1/Agents/User/SetUserPresenceStatus"))
+        .and(::wiremock::matchers::header("authorization", common::AUTHORIZATION))
+        .and(
+            ::wiremock::matchers::header(
+                "content-type",
+                "application/json; charset=utf-8",
+            ),
+        )
+        .and(
+            common::JsonBody(
+                common::sample(
+                    "{\n  \"AssociateId\": 259,\n  \"UserPresenceStatus\": null\n}",
+                ),
+            ),
+        )
+        .respond_with(
+            ::wiremock::ResponseTemplate::new(200u16)
+                .set_body_raw(
+                    "{\n  \"Status\": \"StatusDeleted\",\n  \"Message\": \"sint\"\n}",
+                    "application/json; charset=utf-8",
+                ),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -203,6 +220,8 @@ async fn set_user_presence_status_calls_the_documented_endpoint() {
     let back = ::serde_json::to_value(out).expect("encodes");
     common::assert_json_eq(
         &back,
-        &common::sample("{\n  \"Status\": \"StatusDeleted\",\n  \"Message\": \"sint\"\n}"),
+        &common::sample(
+            "{\n  \"Status\": \"StatusDeleted\",\n  \"Message\": \"sint\"\n}",
+        ),
     );
 }

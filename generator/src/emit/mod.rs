@@ -155,6 +155,11 @@ pub fn emit(api: &Api, endpoints: &[Endpoint]) -> Result<Output, String> {
     for (path, text) in templates(api, endpoints.len())? {
         out.files.insert(path, text);
     }
+    // prettyplease formats the crate; keep `cargo fmt` of a workspace off it.
+    out.files.insert(
+        "rustfmt.toml".into(),
+        "# @generated: formatted by the generator (prettyplease), not rustfmt.\ndisable_all_formatting = true\n".into(),
+    );
     out.files
         .insert("src/lib.rs".into(), rust_file(lib_file(api))?);
     for (name, text) in RUNTIME {
