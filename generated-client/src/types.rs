@@ -113,6 +113,7 @@ pub struct LicenseOwner {
         ::std::collections::BTreeMap<::std::string::String, crate::types::FieldProperty>,
     >,
 }
+/// The `MakeRetiredRequest` carrier, as documented on `v1UserAgent_MakeRetired`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MakeRetiredRequest {
     #[serde(
@@ -236,6 +237,7 @@ pub struct PostSaveCommand {
 }
 /// No page documents this carrier's properties and no sample shows them, so it is kept as raw JSON.
 pub type Role = ::serde_json::Value;
+/// The `SetExternalUserInfoRequest` carrier, as documented on `v1UserAgent_SetExternalUserInfo`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetExternalUserInfoRequest {
     #[serde(
@@ -275,6 +277,7 @@ pub struct SetExternalUserInfoRequest {
     )]
     pub external_user_info_modification: ::std::option::Option<::std::string::String>,
 }
+/// The `SetUserPresenceStatusRequest` carrier, as documented on `v1UserAgent_SetUserPresenceStatus`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetUserPresenceStatusRequest {
     #[serde(
@@ -388,6 +391,7 @@ pub struct TicketCategory {
         ::std::collections::BTreeMap<::std::string::String, crate::types::FieldProperty>,
     >,
 }
+/// The `UnassignThirdPartyLicensesItem` carrier, as documented on `v1LicenseAgent_UnassignThirdPartyLicenses`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UnassignThirdPartyLicensesItem {
     /// Is this module license restricted or unrestricted
@@ -504,6 +508,7 @@ pub struct UnassignThirdPartyLicensesItem {
         ::std::collections::BTreeMap<::std::string::String, crate::types::FieldProperty>,
     >,
 }
+/// The `UnassignThirdPartyLicensesRequest` carrier, as documented on `v1LicenseAgent_UnassignThirdPartyLicenses`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UnassignThirdPartyLicensesRequest {
     #[serde(
@@ -527,6 +532,7 @@ pub struct UnassignThirdPartyLicensesRequest {
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+/// The `User` carrier, as documented on `v1UserAgent_SaveUser`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct User {
     /// Primary key
@@ -735,6 +741,7 @@ pub struct User {
 }
 /// No page documents this carrier's properties and no sample shows them, so it is kept as raw JSON.
 pub type UserGroup = ::serde_json::Value;
+/// The `UserPresenceStatus` carrier, as documented on `v1UserAgent_SetUserPresenceStatus`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserPresenceStatus {
     /// The status (enum) for this user.

@@ -359,6 +359,32 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn binary_upload_and_download() {
+        let server = MockServer::start().await;
+        Mock::given(method("PUT"))
+            .and(path("/api/v1/Person/7/Image"))
+            .and(header("content-type", "image/png"))
+            .and(body_bytes(vec![0x89u8, b'P', b'N', b'G']))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(vec![1u8, 2, 3], "image/png"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::builder(server.uri()).build().expect("client");
+        let bytes = Call::<Raw>::new(
+            &client,
+            reqwest::Method::PUT,
+            format!("/api/v1/Person/{}/Image", path_segment(&7)),
+            Body::Binary {
+                bytes: bytes::Bytes::from_static(&[0x89, b'P', b'N', b'G']),
+                content_type: "image/png".into(),
+            },
+        )
+        .await
+        .expect("ok");
+        assert_eq!(bytes.as_ref(), &[1, 2, 3]);
+    }
+
+    #[tokio::test]
     async fn errors_keep_status_body_and_decode_path() {
         let server = MockServer::start().await;
         Mock::given(path("/api/v1/missing"))

@@ -35,6 +35,8 @@ use shape::{ObjectShape, Observations, Shape};
 #[derive(Debug, Default)]
 struct Documented {
     props: Vec<(Property, String)>,
+    /// The uids of the pages that document it.
+    pages: Vec<String>,
 }
 
 /// How specific a documented type is, for settling conflicts.
@@ -117,6 +119,9 @@ impl<'a> Resolver<'a> {
     fn add_documented(&mut self, name: &str, props: &[Property], e: &Endpoint) {
         let mut conflicts = Vec::new();
         let entry = self.documented.entry(name.to_string()).or_default();
+        if !entry.pages.contains(&e.uid) {
+            entry.pages.push(e.uid.clone());
+        }
         for p in props {
             match entry.props.iter_mut().find(|(q, _)| q.name == p.name) {
                 Some((q, src)) => {
@@ -437,9 +442,25 @@ impl<'a> Resolver<'a> {
                 doc: Some("Not in the property tables; seen in the samples.".into()),
             });
         }
+        let pages = self
+            .documented
+            .get(name)
+            .map(|d| d.pages.clone())
+            .unwrap_or_default();
+        let shown: Vec<String> = pages.iter().take(6).map(|u| format!("`{u}`")).collect();
+        let more = pages.len().saturating_sub(shown.len());
+        let doc = format!(
+            "The `{name}` carrier, as documented on {}{}.",
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more pages")
+            } else {
+                String::new()
+            }
+        );
         StructDef {
             name: name.to_string(),
-            doc: None,
+            doc: Some(doc),
             fields,
             origin: Origin::Documented,
         }
@@ -794,6 +815,87 @@ mod tests {
         assert_eq!(
             group_of("/api/v1/Appointment/{id}/Links").0,
             "appointment_resource"
+        );
+    }
+
+    fn endpoint(src: &str) -> Endpoint {
+        match crate::parse::parse_page(Path::new("p.md"), "p.md", src).parsed {
+            crate::parse::Parsed::Endpoint(e) => *e,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    const RESPONSES: &str = "| Response | Description |\n|---|---|\n| 200 | OK |\n\n";
+
+    #[test]
+    fn binary_bodies_become_bytes() {
+        let up = endpoint(&format!(
+            "---\nuid: v1Thing_SaveImage\n---\n\n```http\nPUT /api/v1/Thing/{{id}}/Image\n```\n\n| Path Part | Type | Description |\n|---|---|---|\n| id | int32 | **Required** |\n\n## Request Body: image binary\n\nA PNG.\n\n## Response:int32\n\n{RESPONSES}### Response body: int32\n"
+        ));
+        let down = endpoint(&format!(
+            "---\nuid: v1Thing_GetImage\n---\n\n```http\nGET /api/v1/Thing/{{id}}/Image\n```\n\n## Response:byte\n\n{RESPONSES}### Response body: byte\n"
+        ));
+        let (api, _) = resolve(&[down, up], Path::new("."));
+        let ops = &api.groups["thing_resource"].operations;
+        assert_eq!(ops[0].response, OpResponse::Bytes);
+        assert_eq!(
+            ops[1].body,
+            OpBody::Binary {
+                arg: "image".into()
+            }
+        );
+        assert_eq!(ops[1].response, OpResponse::Json(RustType::I32));
+        assert_eq!(ops[1].path_params[0].ty, RustType::I32);
+    }
+
+    #[test]
+    fn carriers_unify_and_infer_from_samples() {
+        let get = endpoint(&format!(
+            "---\nuid: v1WidgetAgent_GetWidget\n---\n\n```http\nPOST /api/v1/Agents/Widget/GetWidget\n```\n\n## Response:\n\n{RESPONSES}### Response body: Widget\n\n| Property Name | Type | Description |\n|---|---|---|\n| Id | int32 | |\n| Made | date-time | |\n| Parts | array | |\n| Extra | object | |\n| Owner | Person | |\n\n## Sample request\n\n```http!\nPOST /api/v1/Agents/Widget/GetWidget\n```\n\n## Sample response\n\n```http_\nHTTP/1.1 200 OK\n\n{{\"Id\": 1, \"Parts\": [{{\"Name\": \"a\", \"Count\": 2}}], \"Extra\": {{\"k\": \"v\"}}, \"Owner\": null}}\n```\n"
+        ));
+        let save = endpoint(&format!(
+            "---\nuid: v1WidgetAgent_SaveWidget\n---\n\n```http\nPOST /api/v1/Agents/Widget/SaveWidget\n```\n\n## Request Body: widget\n\n| Property Name | Type | Description |\n|---|---|---|\n| Id | Integer | |\n| Made | String | |\n| Parts | Array | |\n\n## Response:\n\n{RESPONSES}### Response body: Widget\n\n| Property Name | Type | Description |\n|---|---|---|\n| Id | int32 | |\n| Colour | string | |\n"
+        ));
+        let (api, diags) = resolve(&[get, save], Path::new("."));
+        let w = api.types.structure("Widget").expect("Widget");
+        let fields: Vec<(&str, String)> = w
+            .fields
+            .iter()
+            .map(|f| (f.wire.as_str(), f.ty.short()))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("Id", "i32".into()),
+                ("Made", "DateTime".into()),
+                ("Parts", "Vec<Part>".into()),
+                ("Extra", "BTreeMap<String, String>".into()),
+                ("Owner", "Person".into()),
+                ("Colour", "String".into()),
+            ]
+        );
+        let part = api.types.structure("Part").expect("inferred Part");
+        assert_eq!(part.origin, Origin::Inferred);
+        assert!(matches!(
+            api.types.types.get("Person"),
+            Some(TypeDef::Opaque(_))
+        ));
+        // SaveWidget sends a Widget: `Made` is `string` there, `date-time` here.
+        let ops = &api.groups["widget_agent"].operations;
+        assert_eq!(
+            ops[1].body,
+            OpBody::Json {
+                arg: "widget".into(),
+                ty: RustType::Struct("Widget".into())
+            }
+        );
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        assert!(
+            diags[0]
+                .message
+                .starts_with("property `Made` of `Widget` is `string` here but `date-time`"),
+            "{}",
+            diags[0].message
         );
     }
 
