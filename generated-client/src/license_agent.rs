@@ -17,7 +17,7 @@ impl<'a> LicenseAgent<'a> {
     ///
     /// `POST /api/v1/Agents/License/UnassignThirdPartyLicenses`
     ///
-    /// Optional query parameters: \[`UnassignThirdPartyLicensesQuery`\], set with `.query(…)`.
+    /// Optional query parameters: [`UnassignThirdPartyLicensesQuery`], set with `.query(…)`.
     pub fn unassign_third_party_licenses(
         &self,
         request: &crate::types::UnassignThirdPartyLicensesRequest,

@@ -21,7 +21,7 @@ impl<'a> UserAgent<'a> {
     ///
     /// **Online restricted:** The User agent is not available in Online by default. User management is not allowed for partner apps.
     ///
-    /// Optional query parameters: \[`MakeRetiredQuery`\], set with `.query(…)`.
+    /// Optional query parameters: [`MakeRetiredQuery`], set with `.query(…)`.
     pub fn make_retired(
         &self,
         request: &crate::types::MakeRetiredRequest,
@@ -63,7 +63,7 @@ impl<'a> UserAgent<'a> {
     ///
     /// **Online restricted:** The User agent is not available in Online by default. User management is not allowed for partner apps.
     ///
-    /// Optional query parameters: \[`SetExternalUserInfoQuery`\], set with `.query(…)`.
+    /// Optional query parameters: [`SetExternalUserInfoQuery`], set with `.query(…)`.
     pub fn set_external_user_info(
         &self,
         request: &crate::types::SetExternalUserInfoRequest,
@@ -85,7 +85,7 @@ impl<'a> UserAgent<'a> {
     ///
     /// **Online restricted:** The User agent is not available in Online by default. User management is not allowed for partner apps.
     ///
-    /// Optional query parameters: \[`SetUserPresenceStatusQuery`\], set with `.query(…)`.
+    /// Optional query parameters: [`SetUserPresenceStatusQuery`], set with `.query(…)`.
     pub fn set_user_presence_status(
         &self,
         request: &crate::types::SetUserPresenceStatusRequest,

@@ -16,6 +16,16 @@ pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// `#[doc = "…"]` lines for text the generator wrote itself (it may use
+/// intra-doc links); page text inside it must already be [`rustdoc_safe`].
+pub fn raw_doc_attrs(text: &str) -> TokenStream {
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| format!(" {l}").trim_end().to_string())
+        .collect();
+    quote! { #( #[doc = #lines] )* }
+}
+
 /// Makes markdown from the pages safe for rustdoc:
 /// - code fences get a language (`text`) so they are not doctests, and
 ///   indentation outside fences is removed (indented code is a doctest too);

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::doc_attrs;
+use super::docs::{doc_attrs, raw_doc_attrs, rustdoc_safe};
 use super::types::{ident, ty};
 use crate::ir::HttpMethod;
 use crate::resolve::{Group, OpBody, OpParam, OpResponse, Operation, RustType};
@@ -70,14 +70,21 @@ fn path_expr(op: &Operation) -> TokenStream {
 
 fn param_doc(p: &OpParam) -> String {
     match &p.doc {
-        Some(d) => format!("- `{}` (`{}`): {}", p.rust, p.wire, d.replace('\n', " ")),
+        Some(d) => format!(
+            "- `{}` (`{}`): {}",
+            p.rust,
+            p.wire,
+            rustdoc_safe(&d.replace('\n', " "))
+        ),
         None => format!("- `{}` (`{}`)", p.rust, p.wire),
     }
 }
 
 fn method(op: &Operation) -> TokenStream {
     let name = ident(&op.rust);
-    let mut doc = op.doc.clone();
+    // The page's text, escaped; then what the generator adds, with links.
+    let page_doc = doc_attrs(Some(&op.doc));
+    let mut extra = String::new();
     let params: Vec<String> = op
         .path_params
         .iter()
@@ -85,15 +92,21 @@ fn method(op: &Operation) -> TokenStream {
         .map(param_doc)
         .collect();
     if !params.is_empty() {
-        doc.push_str("\n\n# Parameters\n\n");
-        doc.push_str(&params.join("\n"));
+        extra.push_str("\n# Parameters\n\n");
+        extra.push_str(&params.join("\n"));
+        extra.push('\n');
     }
     if let Some(q) = op.query_struct() {
-        doc.push_str(&format!(
-            "\n\nOptional query parameters: [`{q}`], set with `.query(…)`."
+        extra.push_str(&format!(
+            "\nOptional query parameters: [`{q}`], set with `.query(…)`."
         ));
     }
-    let doc = doc_attrs(Some(&doc));
+    let doc = if extra.is_empty() {
+        page_doc
+    } else {
+        let more = raw_doc_attrs(&extra);
+        quote!(#page_doc #more)
+    };
     let mut args = Vec::new();
     for p in op.path_params.iter().chain(&op.required_query) {
         let a = ident(&p.rust);
