@@ -76,40 +76,28 @@ fn check(docs: &Path, expect: &Path, require_all: bool) -> (usize, Vec<String>) 
     (passed, problems)
 }
 
-#[test]
-fn reference_corpus_conforms() {
+/// Every page of `corpus/<set>` conforms, and at least `min` were checked.
+fn assert_set_conforms(set: &str, expect: &str, min: usize) {
     let Some(corpus) = shared() else { return };
-    let (passed, problems) = check(
-        &corpus.join("reference"),
-        &corpus.join("expect.jsonl"),
-        true,
-    );
+    let (passed, problems) = check(&corpus.join(set), &corpus.join(expect), true);
     assert!(
         problems.is_empty(),
         "{} problems:\n{}",
         problems.len(),
         problems.join("\n")
     );
-    assert!(passed >= 3300, "only {passed} pages checked");
-    eprintln!("{passed} passed, 0 failed");
+    assert!(passed >= min, "only {passed} pages checked");
+    eprintln!("{set}: {passed} passed, 0 failed");
+}
+
+#[test]
+fn reference_corpus_conforms() {
+    assert_set_conforms("reference", "expect.jsonl", 3300);
 }
 
 #[test]
 fn real_pages_conform() {
-    let Some(corpus) = shared() else { return };
-    let (passed, problems) = check(
-        &corpus.join("real"),
-        &corpus.join("expect-real.jsonl"),
-        true,
-    );
-    assert!(
-        problems.is_empty(),
-        "{} problems:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
-    assert!(passed >= 40, "only {passed} pages checked");
-    eprintln!("{passed} passed, 0 failed");
+    assert_set_conforms("real", "expect-real.jsonl", 40);
 }
 
 #[test]

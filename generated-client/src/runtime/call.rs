@@ -9,7 +9,7 @@ use std::pin::Pin;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde::de::DeserializeOwned;
 
-use super::client::{Client, Headers};
+use super::client::{header_setters, Client, Headers};
 use super::error::{ApiError, DecodeError, Error};
 
 /// Characters escaped in a path segment (RFC 3986 `pchar` complement).
@@ -203,35 +203,7 @@ impl<'a, D: Decode, Q: QueryParams + Default> Call<'a, D, Q> {
         self
     }
 
-    /// `Accept-Language` for this call.
-    pub fn accept_language(mut self, lang: impl Into<String>) -> Self {
-        self.headers.accept_language = Some(lang.into());
-        self
-    }
-
-    /// `SO-Language` for this call.
-    pub fn so_language(mut self, lang: impl Into<String>) -> Self {
-        self.headers.so_language = Some(lang.into());
-        self
-    }
-
-    /// `SO-Culture` for this call.
-    pub fn so_culture(mut self, culture: impl Into<String>) -> Self {
-        self.headers.so_culture = Some(culture.into());
-        self
-    }
-
-    /// `SO-TimeZone` for this call.
-    pub fn so_time_zone(mut self, tz: impl Into<String>) -> Self {
-        self.headers.so_time_zone = Some(tz.into());
-        self
-    }
-
-    /// `SO-AppToken` for this call.
-    pub fn app_token(mut self, token: impl Into<String>) -> Self {
-        self.headers.app_token = Some(token.into());
-        self
-    }
+    header_setters!("this call");
 
     /// The URL this call goes to (without the query string).
     pub fn url(&self) -> String {

@@ -120,6 +120,43 @@ impl Headers {
     }
 }
 
+/// The setters of the optional SuperOffice headers, for any builder with a
+/// `headers: Headers` field (the client builder, and one call).
+macro_rules! header_setters {
+    ($scope:literal) => {
+        #[doc = concat!("`SO-AppToken` (the partner application's token) for ", $scope, ".")]
+        pub fn app_token(mut self, token: impl Into<String>) -> Self {
+            self.headers.app_token = Some(token.into());
+            self
+        }
+
+        #[doc = concat!("`Accept-Language` for ", $scope, ".")]
+        pub fn accept_language(mut self, lang: impl Into<String>) -> Self {
+            self.headers.accept_language = Some(lang.into());
+            self
+        }
+
+        #[doc = concat!("`SO-Language` (overrides `Accept-Language`) for ", $scope, ".")]
+        pub fn so_language(mut self, lang: impl Into<String>) -> Self {
+            self.headers.so_language = Some(lang.into());
+            self
+        }
+
+        #[doc = concat!("`SO-Culture` (number and date formats) for ", $scope, ".")]
+        pub fn so_culture(mut self, culture: impl Into<String>) -> Self {
+            self.headers.so_culture = Some(culture.into());
+            self
+        }
+
+        #[doc = concat!("`SO-TimeZone` (the zone date-times are converted to) for ", $scope, ".")]
+        pub fn so_time_zone(mut self, tz: impl Into<String>) -> Self {
+            self.headers.so_time_zone = Some(tz.into());
+            self
+        }
+    };
+}
+pub(crate) use header_setters;
+
 /// Sets up a [`Client`].
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
@@ -153,30 +190,7 @@ impl ClientBuilder {
         self
     }
 
-    pub fn app_token(mut self, token: impl Into<String>) -> Self {
-        self.headers.app_token = Some(token.into());
-        self
-    }
-
-    pub fn accept_language(mut self, lang: impl Into<String>) -> Self {
-        self.headers.accept_language = Some(lang.into());
-        self
-    }
-
-    pub fn so_language(mut self, lang: impl Into<String>) -> Self {
-        self.headers.so_language = Some(lang.into());
-        self
-    }
-
-    pub fn so_culture(mut self, culture: impl Into<String>) -> Self {
-        self.headers.so_culture = Some(culture.into());
-        self
-    }
-
-    pub fn so_time_zone(mut self, tz: impl Into<String>) -> Self {
-        self.headers.so_time_zone = Some(tz.into());
-        self
-    }
+    header_setters!("every call");
 
     /// Sends this header with every call.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
