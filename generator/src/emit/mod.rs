@@ -182,6 +182,9 @@ pub fn emit(api: &Api, endpoints: &[Endpoint]) -> Result<Output, String> {
             );
         }
     }
+    if let Some(tests) = samples::enum_tests(&api.types) {
+        out.files.insert("tests/enums.rs".into(), rust_file(tests)?);
+    }
     out.files.insert(
         "tests/common/mod.rs".into(),
         rust_file(samples::common_file())?,

@@ -227,6 +227,48 @@ pub fn group_tests(group: &Group, endpoints: &[Endpoint]) -> Option<TokenStream>
     })
 }
 
+/// `tests/enums.rs`: every enum reads the values the pages list, keeps
+/// values they do not list, and writes both back unchanged.
+pub fn enum_tests(space: &crate::resolve::TypeSpace) -> Option<TokenStream> {
+    let tests: Vec<TokenStream> = space
+        .types
+        .values()
+        .filter_map(|t| match t {
+            crate::resolve::TypeDef::Enum(e) => Some(e),
+            _ => None,
+        })
+        .map(|e| {
+            let name = ident(&e.name);
+            let test = format_ident!("{}_accepts_listed_and_unlisted_values", crate::resolve::names::sanitize(&e.name, crate::resolve::names::Case::Snake));
+            let variants: Vec<proc_macro2::Ident> = e.variants.iter().map(|(v, _)| ident(v)).collect();
+            let wires: Vec<String> = e.variants.iter().map(|(_, w)| serde_json::Value::String(w.clone()).to_string()).collect();
+            quote! {
+                #[test]
+                fn #test() {
+                    #(
+                        let v: crate_under_test::types::#name = ::serde_json::from_str(#wires).expect("a listed value");
+                        assert_eq!(v, crate_under_test::types::#name::#variants);
+                        assert_eq!(::serde_json::to_string(&v).expect("encodes"), #wires);
+                    )*
+                    let v: crate_under_test::types::#name = ::serde_json::from_str("\"NotInTheDocs\"").expect("an unlisted value");
+                    assert_eq!(v, crate_under_test::types::#name::Other("NotInTheDocs".into()));
+                    assert_eq!(v.as_str(), "NotInTheDocs");
+                }
+            }
+        })
+        .collect();
+    if tests.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        //! The enums accept what the pages list and what they do not.
+
+        use superoffice_webapi as crate_under_test;
+
+        #(#tests)*
+    })
+}
+
 /// `tests/common/mod.rs`: what every sample test file shares.
 pub fn common_file() -> TokenStream {
     quote! {

@@ -89,11 +89,12 @@ fn enumeration(e: &EnumDef) -> TokenStream {
     )));
     let variants: Vec<Ident> = e.variants.iter().map(|(v, _)| ident(v)).collect();
     let wires: Vec<&String> = e.variants.iter().map(|(_, w)| w).collect();
+    let variant_docs: Vec<String> = wires.iter().map(|w| format!(" `{w}`")).collect();
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
-            #( #[doc = #wires] #variants, )*
+            #( #[doc = #variant_docs] #variants, )*
             /// A value the documentation does not list.
             Other(::std::string::String),
         }
