@@ -182,8 +182,8 @@ pub fn emit(api: &Api, endpoints: &[Endpoint]) -> Result<Output, String> {
             );
         }
     }
-    if let Some(tests) = samples::enum_tests(&api.types) {
-        out.files.insert("tests/enums.rs".into(), rust_file(tests)?);
+    if let Some(tests) = samples::type_tests(&api.types) {
+        out.files.insert("tests/types.rs".into(), rust_file(tests)?);
     }
     out.files.insert(
         "tests/common/mod.rs".into(),

@@ -8,7 +8,10 @@ use quote::{format_ident, quote};
 
 use super::types::{ident, ty_in};
 use crate::ir::{Endpoint, SampleBody};
-use crate::resolve::{Group, OpBody, OpParam, OpResponse, Operation, RustType};
+use crate::resolve::names::{sanitize, Case};
+use crate::resolve::{
+    Group, OpBody, OpParam, OpResponse, Operation, RustType, StructDef, TypeDef, TypeSpace,
+};
 
 /// A type as the integration tests name it.
 fn ty(t: &RustType) -> TokenStream {
@@ -227,41 +230,94 @@ pub fn group_tests(group: &Group, endpoints: &[Endpoint]) -> Option<TokenStream>
     })
 }
 
-/// `tests/enums.rs`: every enum reads the values the pages list, keeps
-/// values they do not list, and writes both back unchanged.
-pub fn enum_tests(space: &crate::resolve::TypeSpace) -> Option<TokenStream> {
-    let tests: Vec<TokenStream> = space
+/// `tests/types.rs`: the types accept what the real server sends beyond the
+/// samples: enum values the pages do not list, fields they do not list,
+/// and date-times without an offset, with `-0500`, or `0001-01-01T00:00:00`.
+pub fn type_tests(space: &TypeSpace) -> Option<TokenStream> {
+    let mut tests = Vec::new();
+    for e in space.types.values().filter_map(|t| match t {
+        TypeDef::Enum(e) => Some(e),
+        _ => None,
+    }) {
+        let name = ident(&e.name);
+        let test = format_ident!(
+            "{}_accepts_listed_and_unlisted_values",
+            sanitize(&e.name, Case::Snake)
+        );
+        let variants: Vec<proc_macro2::Ident> = e.variants.iter().map(|(v, _)| ident(v)).collect();
+        let wires: Vec<String> = e
+            .variants
+            .iter()
+            .map(|(_, w)| serde_json::Value::String(w.clone()).to_string())
+            .collect();
+        tests.push(quote! {
+            #[test]
+            fn #test() {
+                #(
+                    let v: crate_under_test::types::#name = ::serde_json::from_str(#wires).expect("a listed value");
+                    assert_eq!(v, crate_under_test::types::#name::#variants);
+                    assert_eq!(::serde_json::to_string(&v).expect("encodes"), #wires);
+                )*
+                let v: crate_under_test::types::#name = ::serde_json::from_str("\"NotInTheDocs\"").expect("an unlisted value");
+                assert_eq!(v, crate_under_test::types::#name::Other("NotInTheDocs".into()));
+                assert_eq!(v.as_str(), "NotInTheDocs");
+            }
+        });
+    }
+    let structs: Vec<&StructDef> = space
         .types
         .values()
         .filter_map(|t| match t {
-            crate::resolve::TypeDef::Enum(e) => Some(e),
+            TypeDef::Struct(s) => Some(s),
             _ => None,
         })
-        .map(|e| {
-            let name = ident(&e.name);
-            let test = format_ident!("{}_accepts_listed_and_unlisted_values", crate::resolve::names::sanitize(&e.name, crate::resolve::names::Case::Snake));
-            let variants: Vec<proc_macro2::Ident> = e.variants.iter().map(|(v, _)| ident(v)).collect();
-            let wires: Vec<String> = e.variants.iter().map(|(_, w)| serde_json::Value::String(w.clone()).to_string()).collect();
-            quote! {
-                #[test]
-                fn #test() {
-                    #(
-                        let v: crate_under_test::types::#name = ::serde_json::from_str(#wires).expect("a listed value");
-                        assert_eq!(v, crate_under_test::types::#name::#variants);
-                        assert_eq!(::serde_json::to_string(&v).expect("encodes"), #wires);
-                    )*
-                    let v: crate_under_test::types::#name = ::serde_json::from_str("\"NotInTheDocs\"").expect("an unlisted value");
-                    assert_eq!(v, crate_under_test::types::#name::Other("NotInTheDocs".into()));
-                    assert_eq!(v.as_str(), "NotInTheDocs");
-                }
-            }
-        })
         .collect();
+    if !structs.is_empty() {
+        let names = structs.iter().map(|s| ident(&s.name));
+        tests.push(quote! {
+            #[test]
+            fn carriers_ignore_unlisted_fields_and_accept_nulls() {
+                #(
+                    let _: crate_under_test::types::#names = ::serde_json::from_str(r#"{"NotInTheDocs": [1, {"a": null}]}"#).expect("unlisted fields are ignored");
+                )*
+            }
+        });
+    }
+    let dated = structs.iter().find_map(|s| {
+        s.fields
+            .iter()
+            .find(|f| f.ty == RustType::DateTime)
+            .map(|f| (s, f))
+    });
+    if let Some((s, f)) = dated {
+        let name = ident(&s.name);
+        let field = ident(&f.rust);
+        let doc = |v: &str| format!("{{\"{}\": {v}}}", f.wire);
+        let (plain, no_colon, empty, null) = (
+            doc("\"2023-05-02T10:00:00\""),
+            doc("\"2023-05-02T10:00:00-0500\""),
+            doc("\"0001-01-01T00:00:00\""),
+            doc("null"),
+        );
+        tests.push(quote! {
+            #[test]
+            fn date_times_the_server_sends() {
+                let c: crate_under_test::types::#name = ::serde_json::from_str(#plain).expect("no offset");
+                assert_eq!(c.#field.map(|d| d.to_string()).as_deref(), Some("2023-05-02T10:00:00"));
+                let c: crate_under_test::types::#name = ::serde_json::from_str(#no_colon).expect("offset without colon");
+                assert_eq!(c.#field.map(|d| d.to_string()).as_deref(), Some("2023-05-02T10:00:00-05:00"));
+                let c: crate_under_test::types::#name = ::serde_json::from_str(#empty).expect("year one");
+                assert_eq!(c.#field, None);
+                let c: crate_under_test::types::#name = ::serde_json::from_str(#null).expect("null");
+                assert_eq!(c.#field, None);
+            }
+        });
+    }
     if tests.is_empty() {
         return None;
     }
     Some(quote! {
-        //! The enums accept what the pages list and what they do not.
+        //! The types accept what the server sends beyond the documented samples.
 
         use superoffice_webapi as crate_under_test;
 
