@@ -58,7 +58,10 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
 
     // 1. The request sample round-trips through the request type.
     if let (OpBody::Json { ty: t, .. }, Some(text)) = (&op.body, &req_json) {
-        let name = format_ident!("{}_request_sample_round_trips", op.rust);
+        let name = format_ident!(
+            "{}_request_sample_round_trips",
+            op.rust.trim_end_matches('_')
+        );
         let t = ty(t);
         out.extend(quote! {
             #[test]
@@ -73,7 +76,7 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
     // 2. The response sample decodes into the response type.
     let success = resp.is_some_and(|r| (200..300).contains(&r.status));
     if let (OpResponse::Json(t), Some(text), true) = (&op.response, &resp_json, success) {
-        let name = format_ident!("{}_response_sample_decodes", op.rust);
+        let name = format_ident!("{}_response_sample_decodes", op.rust.trim_end_matches('_'));
         let t = ty(t);
         out.extend(quote! {
             #[test]
@@ -95,7 +98,10 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
         // A `null` sample for a typed answer shows nothing to compare.
         return out;
     }
-    let name = format_ident!("{}_calls_the_documented_endpoint", op.rust);
+    let name = format_ident!(
+        "{}_calls_the_documented_endpoint",
+        op.rust.trim_end_matches('_')
+    );
     let method = op.method.as_str();
     let mut args = Vec::new();
     let mut path = op.path.clone();
