@@ -127,11 +127,7 @@ impl<'a> Resolver<'a> {
                 Some((q, src)) => {
                     if !compatible(&q.ty, &p.ty) {
                         let keep_new = rank(&p.ty) > rank(&q.ty);
-                        let (won, lost) = if keep_new {
-                            (&p.ty, &q.ty)
-                        } else {
-                            (&q.ty, &p.ty)
-                        };
+                        let won = if keep_new { &p.ty } else { &q.ty };
                         conflicts.push((
                             p.line,
                             format!(
@@ -144,7 +140,6 @@ impl<'a> Resolver<'a> {
                                 won.fact_name()
                             ),
                         ));
-                        let _ = lost;
                         if keep_new {
                             q.ty = p.ty.clone();
                         }
