@@ -63,8 +63,13 @@ fn compatible(a: &DocType, b: &DocType) -> bool {
 
 /// Resolves parsed endpoints (sorted by uid) into an [`Api`], with warnings.
 pub fn resolve(endpoints: &[Endpoint], docs_root: &Path) -> (Api, Vec<Diagnostic>) {
+    let mut op_counts = BTreeMap::new();
+    for e in endpoints {
+        *op_counts.entry(op_name(&e.uid)).or_insert(0) += 1;
+    }
     let mut r = Resolver {
         endpoints,
+        op_counts,
         root: docs_root,
         documented: BTreeMap::new(),
         request_names: BTreeMap::new(),
@@ -84,6 +89,8 @@ pub fn resolve(endpoints: &[Endpoint], docs_root: &Path) -> (Api, Vec<Diagnostic
 
 struct Resolver<'a> {
     endpoints: &'a [Endpoint],
+    /// How many endpoints share each operation name (`Search` is in several agents).
+    op_counts: BTreeMap<&'a str, usize>,
     root: &'a Path,
     documented: BTreeMap<String, Documented>,
     /// uid → the carrier its JSON request body is (or is an array of).
@@ -103,11 +110,37 @@ fn op_name(uid: &str) -> &str {
     uid.split_once('_').map_or(uid, |(_, op)| op)
 }
 
+/// The group part of a uid: `v1UserAgent_MakeRetired` → `UserAgent`.
+fn uid_group(uid: &str) -> &str {
+    let group = uid.split_once('_').map_or("", |(g, _)| g);
+    let digits = group
+        .strip_prefix('v')
+        .map_or(0, |r| r.chars().take_while(char::is_ascii_digit).count());
+    if digits > 0 {
+        &group[1 + digits..]
+    } else {
+        group
+    }
+}
+
 fn json_of(sample: Option<&SampleBody>) -> Option<Value> {
     sample.and_then(SampleBody::json).filter(|v| !v.is_null())
 }
 
 impl<'a> Resolver<'a> {
+    /// A name for a type only this endpoint defines (`MakeRetiredRequest`),
+    /// qualified by the group when another endpoint has the same operation
+    /// name (`AiAgentSearchItem`), so unrelated bodies never merge.
+    fn invented(&self, uid: &str, suffix: &str) -> String {
+        let op = op_name(uid);
+        let base = if self.op_counts.get(op).copied().unwrap_or(0) > 1 {
+            format!("{}{op}", uid_group(uid))
+        } else {
+            op.to_string()
+        };
+        format!("{}{suffix}", sanitize(&base, Case::Pascal))
+    }
+
     fn warn(&mut self, e: &Endpoint, line: u32, msg: String) {
         self.diags.push(Diagnostic::warning(
             &self.root.join(&e.source),
@@ -190,7 +223,7 @@ impl<'a> Resolver<'a> {
             }
             let name = match &rb.ty {
                 Some(DocType::Carrier(name)) => name.clone(),
-                _ => format!("{}Item", sanitize(op_name(&e.uid), Case::Pascal)),
+                _ => self.invented(&e.uid, "Item"),
             };
             self.add_documented(&name, &rb.properties, e);
             self.response_names.insert(e.uid.clone(), name);
@@ -200,7 +233,7 @@ impl<'a> Resolver<'a> {
         for e in eps {
             let Some(rb) = &e.response_body else { continue };
             if rb.ty.is_none() && !rb.properties.is_empty() {
-                let invented = format!("{}Item", sanitize(op_name(&e.uid), Case::Pascal));
+                let invented = self.invented(&e.uid, "Item");
                 let real = self
                     .documented
                     .iter()
@@ -228,7 +261,7 @@ impl<'a> Resolver<'a> {
             }
             let name = self
                 .matching_carrier(&body.properties)
-                .unwrap_or_else(|| format!("{}Request", sanitize(op_name(&e.uid), Case::Pascal)));
+                .unwrap_or_else(|| self.invented(&e.uid, "Request"));
             self.add_documented(&name, &body.properties, e);
             self.request_names.insert(e.uid.clone(), name);
         }
@@ -655,7 +688,7 @@ impl<'a> Resolver<'a> {
                     Some(name) => RustType::Struct(name),
                     None => {
                         let shape = sample.as_ref().map(Shape::of);
-                        let hint = format!("{}Request", pascal);
+                        let hint = self.invented(&e.uid, "Request");
                         self.shape_type(&hint, shape.as_ref())
                     }
                 };
@@ -715,7 +748,8 @@ impl<'a> Resolver<'a> {
                         }
                         other => Shape::of(other),
                     });
-                    self.map_type(&format!("{pascal}Result"), t, shape.as_ref())
+                    let hint = self.invented(&e.uid, "Result");
+                    self.map_type(&hint, t, shape.as_ref())
                 }
                 None => {
                     let shape = sample.as_ref().map(|v| match v {
@@ -728,7 +762,8 @@ impl<'a> Resolver<'a> {
                         }
                         other => Shape::of(other),
                     });
-                    self.shape_type(&format!("{pascal}Item"), shape.as_ref())
+                    let hint = self.invented(&e.uid, "Item");
+                    self.shape_type(&hint, shape.as_ref())
                 }
             }
         };
@@ -892,6 +927,31 @@ mod tests {
             "{}",
             diags[0].message
         );
+    }
+
+    #[test]
+    fn invented_names_are_qualified_only_when_shared() {
+        let page = |uid: &str, path: &str| {
+            endpoint(&format!(
+                "---\nuid: {uid}\n---\n\n```http\nPOST {path}\n```\n\n## Request Body: request\n\n| Property Name | Type | Description |\n|---|---|---|\n| Id | int32 | |\n\n## Response:\n\n{RESPONSES}"
+            ))
+        };
+        let eps = [
+            page("v1AIAgent_Search", "/api/v1/Agents/AI/Search"),
+            page("v1FindAgent_Search", "/api/v1/Agents/Find/Search"),
+            page("v1UserAgent_MakeRetired", "/api/v1/Agents/User/MakeRetired"),
+        ];
+        let (api, _) = resolve(&eps, Path::new("."));
+        let names: Vec<&String> = api.types.types.keys().collect();
+        assert_eq!(
+            names,
+            vec![
+                "AiAgentSearchRequest",
+                "FindAgentSearchRequest",
+                "MakeRetiredRequest"
+            ]
+        );
+        assert_eq!(uid_group("v12FooAgent_X"), "FooAgent");
     }
 
     #[test]
