@@ -698,7 +698,7 @@ impl<'a> Resolver<'a> {
                 }
             }
         };
-        let response = self.response(e, &pascal);
+        let response = self.response(e);
         Operation {
             uid: e.uid.clone(),
             endpoint: index,
@@ -715,7 +715,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn response(&mut self, e: &Endpoint, pascal: &str) -> OpResponse {
+    fn response(&mut self, e: &Endpoint) -> OpResponse {
         let Some(rb) = &e.response_body else {
             return OpResponse::Empty;
         };
