@@ -119,6 +119,11 @@ fn templates(api: &Api, pages: usize) -> Result<Vec<(PathBuf, String)>, String> 
     .map_err(|e| e.to_string())?;
     env.add_template("README.md", include_str!("../../templates/README.md.jinja"))
         .map_err(|e| e.to_string())?;
+    env.add_template(
+        "examples/quickstart.rs",
+        include_str!("../../templates/quickstart.rs.jinja"),
+    )
+    .map_err(|e| e.to_string())?;
     let groups: Vec<minijinja::Value> = api
         .groups
         .values()
@@ -130,7 +135,7 @@ fn templates(api: &Api, pages: usize) -> Result<Vec<(PathBuf, String)>, String> 
             }
         })
         .collect();
-    let ctx = minijinja::context! {
+    let mut ctx = minijinja::context! {
         name => CRATE_NAME,
         crate => CRATE_NAME.replace('-', "_"),
         version => env!("CARGO_PKG_VERSION"),
@@ -138,8 +143,20 @@ fn templates(api: &Api, pages: usize) -> Result<Vec<(PathBuf, String)>, String> 
         groups => groups,
         example => example(api),
     };
+    // The README shows the example file minus its header lines.
+    let quickstart = env
+        .get_template("examples/quickstart.rs")
+        .and_then(|t| t.render(&ctx))
+        .map_err(|e| e.to_string())?;
+    let shown: String = quickstart
+        .lines()
+        .filter(|l| !l.starts_with("//") && !l.starts_with("#!"))
+        .skip_while(|l| l.is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    ctx = minijinja::context! { quickstart => shown, ..ctx };
     let mut out = Vec::new();
-    for name in ["Cargo.toml", "README.md"] {
+    for name in ["Cargo.toml", "README.md", "examples/quickstart.rs"] {
         let t = env.get_template(name).map_err(|e| e.to_string())?;
         out.push((
             PathBuf::from(name),
