@@ -13,6 +13,12 @@ use crate::resolve::{
     Group, OpBody, OpParam, OpResponse, Operation, RustType, StructDef, TypeDef, TypeSpace,
 };
 
+/// A test function's name: `base` (a method or type name, perhaps
+/// keyword-escaped like `move_`) joined to what the test checks.
+fn test_ident(base: &str, what: &str) -> proc_macro2::Ident {
+    format_ident!("{}_{what}", base.trim_end_matches('_'))
+}
+
 /// A type as the integration tests name it.
 fn ty(t: &RustType) -> TokenStream {
     ty_in(t, &quote!(crate_under_test))
@@ -58,10 +64,7 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
 
     // 1. The request sample round-trips through the request type.
     if let (OpBody::Json { ty: t, .. }, Some(text)) = (&op.body, &req_json) {
-        let name = format_ident!(
-            "{}_request_sample_round_trips",
-            op.rust.trim_end_matches('_')
-        );
+        let name = test_ident(&op.rust, "request_sample_round_trips");
         let t = ty(t);
         out.extend(quote! {
             #[test]
@@ -76,7 +79,7 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
     // 2. The response sample decodes into the response type.
     let success = resp.is_some_and(|r| (200..300).contains(&r.status));
     if let (OpResponse::Json(t), Some(text), true) = (&op.response, &resp_json, success) {
-        let name = format_ident!("{}_response_sample_decodes", op.rust.trim_end_matches('_'));
+        let name = test_ident(&op.rust, "response_sample_decodes");
         let t = ty(t);
         out.extend(quote! {
             #[test]
@@ -98,10 +101,7 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
         // A `null` sample for a typed answer shows nothing to compare.
         return out;
     }
-    let name = format_ident!(
-        "{}_calls_the_documented_endpoint",
-        op.rust.trim_end_matches('_')
-    );
+    let name = test_ident(&op.rust, "calls_the_documented_endpoint");
     let method = op.method.as_str();
     let mut args = Vec::new();
     let mut path = op.path.clone();
@@ -246,9 +246,9 @@ pub fn type_tests(space: &TypeSpace) -> Option<TokenStream> {
         _ => None,
     }) {
         let name = ident(&e.name);
-        let test = format_ident!(
-            "{}_accepts_listed_and_unlisted_values",
-            sanitize(&e.name, Case::Snake)
+        let test = test_ident(
+            &sanitize(&e.name, Case::Snake),
+            "accepts_listed_and_unlisted_values",
         );
         let variants: Vec<proc_macro2::Ident> = e.variants.iter().map(|(v, _)| ident(v)).collect();
         let wires: Vec<String> = e
