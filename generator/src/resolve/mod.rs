@@ -191,13 +191,17 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// The documented carrier a property set belongs to, if it is most of one.
-    fn matching_carrier(&self, props: &[Property]) -> Option<String> {
+    /// The carrier (one of `carriers`) a property set belongs to, if it is
+    /// most of one.
+    fn matching_carrier(&self, props: &[Property], carriers: &[String]) -> Option<String> {
         if props.len() < 3 {
             return None;
         }
         let mut best: Option<(usize, &String)> = None;
-        for (name, d) in &self.documented {
+        for name in carriers {
+            let Some(d) = self.documented.get(name) else {
+                continue;
+            };
             let all_in = props
                 .iter()
                 .all(|p| d.props.iter().any(|(q, _)| q.name == p.name));
@@ -252,6 +256,8 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
+        // Request bodies may be response carriers, never another request's wrapper.
+        let carriers: Vec<String> = self.documented.keys().cloned().collect();
         for e in eps {
             let Some(body) = &e.request_body else {
                 continue;
@@ -260,7 +266,7 @@ impl<'a> Resolver<'a> {
                 continue;
             }
             let name = self
-                .matching_carrier(&body.properties)
+                .matching_carrier(&body.properties, &carriers)
                 .unwrap_or_else(|| self.invented(&e.uid, "Request"));
             self.add_documented(&name, &body.properties, e);
             self.request_names.insert(e.uid.clone(), name);
@@ -952,6 +958,25 @@ mod tests {
             ]
         );
         assert_eq!(uid_group("v12FooAgent_X"), "FooAgent");
+    }
+
+    #[test]
+    fn request_wrappers_never_merge_with_each_other() {
+        let page = |uid: &str, ty: &str| {
+            endpoint(&format!(
+                "---\nuid: {uid}\n---\n\n```http\nPOST /api/v1/Agents/Archive/{}\n```\n\n## Request Body: request\n\n| Property Name | Type | Description |\n|---|---|---|\n| Gui | String | |\n| Sort | {ty} | |\n| Page | Integer | |\n\n## Response:\n\n{RESPONSES}",
+                op_name(uid)
+            ))
+        };
+        let eps = [
+            page("v1ArchiveAgent_List", "Array"),
+            page("v1ArchiveAgent_List2", "String"),
+        ];
+        let (api, diags) = resolve(&eps, Path::new("."));
+        assert!(diags.is_empty(), "{diags:#?}");
+        let sort = |n: &str| api.types.structure(n).expect(n).fields[1].ty.clone();
+        assert_eq!(sort("ListRequest"), RustType::Vec(Box::new(RustType::Json)));
+        assert_eq!(sort("List2Request"), RustType::String);
     }
 
     #[test]
