@@ -22,7 +22,6 @@ const USAGE: &str = "usage:
                                     print the parse of every endpoint page as JSON Lines;
                                     --rust adds each body property's emitted Rust type
   generator check <DOCS_DIR> [-v]   parse every page and report problems
-
   generator bench <DOCS_DIR> [N]    time reading, parsing and facts in process (best of N)
 
 -v lists every warning (not only the first 20) and the pages skipped as not endpoint pages.";
