@@ -270,8 +270,10 @@ struct PageWalker<'c, 'a> {
     section: Section,
     /// Where the `# METHOD path` title is.
     title_offset: Option<usize>,
-    front_matter: Option<(FrontMatter, Option<String>, usize)>,
-    http: Option<(HttpMethod, String, usize)>,
+    /// The front matter and its `uid`.
+    front_matter: Option<(FrontMatter, Option<String>)>,
+    /// The first `http` block's method and path.
+    http: Option<(HttpMethod, String)>,
     preamble: Vec<String>,
     notes: Vec<Note>,
     path_params: Vec<Param>,
@@ -396,7 +398,7 @@ impl<'c, 'a> PageWalker<'c, 'a> {
                 }
             }
         }
-        self.front_matter = Some((fm, uid, block.range.start));
+        self.front_matter = Some((fm, uid));
     }
 
     fn heading(&mut self, level: u8, text: &str, offset: usize) {
@@ -729,7 +731,7 @@ impl<'c, 'a> PageWalker<'c, 'a> {
                 format!("expected `METHOD /path` in the `http` block, found `{line}`"),
             );
             // Mark the block as seen so later `http` blocks are not taken for it.
-            self.http = Some((HttpMethod::Get, String::new(), 0));
+            self.http = Some((HttpMethod::Get, String::new()));
             return;
         };
         let Some(m) = HttpMethod::parse(&method.to_ascii_uppercase()) else {
@@ -739,7 +741,7 @@ impl<'c, 'a> PageWalker<'c, 'a> {
                     "expected an HTTP method (GET, POST, PUT, PATCH, DELETE), found `{method}`"
                 ),
             );
-            self.http = Some((HttpMethod::Get, String::new(), 0));
+            self.http = Some((HttpMethod::Get, String::new()));
             return;
         };
         let path = target.split('?').next().unwrap_or(target).to_string();
@@ -749,12 +751,12 @@ impl<'c, 'a> PageWalker<'c, 'a> {
                 format!("expected an absolute path starting with `/`, found `{path}`"),
             );
         }
-        self.http = Some((m, path, pos.line as usize));
+        self.http = Some((m, path));
     }
 
     fn finish(mut self, rel: &str) -> Option<Parsed> {
         let (front_matter, uid) = match self.front_matter.take() {
-            Some((fm, uid, _)) => (fm, uid),
+            Some(pair) => pair,
             None => {
                 if self.ctx.has_errors() {
                     return None;
@@ -771,7 +773,7 @@ impl<'c, 'a> PageWalker<'c, 'a> {
                 "a tag page (uid `{u}`), not an endpoint page"
             )));
         }
-        let Some((method, path, _)) = self.http.take() else {
+        let Some((method, path)) = self.http.take() else {
             let at = self.title_offset.unwrap_or(0);
             self.ctx.error(
                 at,
