@@ -26,7 +26,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::ir::{DocType, Endpoint, Note, Property, Sample, SampleBody};
+use crate::ir::{DocType, Endpoint, Note, Property, SampleBody};
 pub use model::*;
 use names::{sanitize, singular, Case, Scope};
 use shape::{ObjectShape, Observations, Shape};
@@ -67,8 +67,20 @@ pub fn resolve(endpoints: &[Endpoint], docs_root: &Path) -> (Api, Vec<Diagnostic
     for e in endpoints {
         *op_counts.entry(op_name(&e.uid)).or_insert(0) += 1;
     }
+    // Each sample's JSON, parsed once: (request, response) by endpoint index.
+    let samples = endpoints
+        .iter()
+        .map(|e| {
+            let json = |m: Option<Option<&SampleBody>>| m.flatten().and_then(json_of);
+            (
+                json(e.sample_request.message().map(|s| s.body.as_ref())),
+                json(e.sample_response.message().map(|s| s.body.as_ref())),
+            )
+        })
+        .collect();
     let mut r = Resolver {
         endpoints,
+        samples,
         op_counts,
         root: docs_root,
         documented: BTreeMap::new(),
@@ -89,6 +101,8 @@ pub fn resolve(endpoints: &[Endpoint], docs_root: &Path) -> (Api, Vec<Diagnostic
 
 struct Resolver<'a> {
     endpoints: &'a [Endpoint],
+    /// The JSON of each endpoint's samples (request, response), `null` as `None`.
+    samples: Vec<(Option<Value>, Option<Value>)>,
     /// How many endpoints share each operation name (`Search` is in several agents).
     op_counts: BTreeMap<&'a str, usize>,
     root: &'a Path,
@@ -123,8 +137,17 @@ fn uid_group(uid: &str) -> &str {
     }
 }
 
-fn json_of(sample: Option<&SampleBody>) -> Option<Value> {
-    sample.and_then(SampleBody::json).filter(|v| !v.is_null())
+fn json_of(body: &SampleBody) -> Option<Value> {
+    body.json().filter(|v| !v.is_null())
+}
+
+/// What a sample says about one item: the merged shape of an array's
+/// items, or the shape of the value itself.
+fn item_shape(v: &Value) -> Shape {
+    match Shape::of(v) {
+        Shape::Array(item) => *item,
+        other => other,
+    }
 }
 
 impl<'a> Resolver<'a> {
@@ -315,22 +338,16 @@ impl<'a> Resolver<'a> {
 
     fn observe_samples(&mut self) {
         let eps = self.endpoints;
-        for e in eps {
-            if let (Some(name), Sample::Message(s)) =
-                (self.response_names.get(&e.uid).cloned(), &e.sample_response)
-            {
-                if let Some(v) = json_of(s.body.as_ref()) {
-                    self.observe(&name, &v);
-                }
+        let samples = std::mem::take(&mut self.samples);
+        for (e, (request, response)) in eps.iter().zip(&samples) {
+            if let (Some(name), Some(v)) = (self.response_names.get(&e.uid).cloned(), response) {
+                self.observe(&name, v);
             }
-            if let (Some(name), Sample::Message(s)) =
-                (self.request_names.get(&e.uid).cloned(), &e.sample_request)
-            {
-                if let Some(v) = json_of(s.body.as_ref()) {
-                    self.observe(&name, &v);
-                }
+            if let (Some(name), Some(v)) = (self.request_names.get(&e.uid).cloned(), request) {
+                self.observe(&name, v);
             }
         }
+        self.samples = samples;
     }
 
     /// An enum for documented values, named after the parameter or property.
@@ -649,23 +666,19 @@ impl<'a> Resolver<'a> {
 
     fn operation(&mut self, index: usize, e: &Endpoint, rust: String, pascal: String) -> Operation {
         let mut scope = Scope::default();
+        // One parameter per variable of the path, in its order; a variable
+        // no `Path Part` row documents is a string.
         let mut path_params = Vec::new();
-        for p in &e.path_params {
-            let doc = p.description.as_ref().map(|d| d.0.clone());
-            path_params.push(self.param(&mut scope, &p.name, &p.ty, doc));
-        }
         for var in crate::parse::path_vars(&e.path) {
-            if !e.path_params.iter().any(|p| p.name == var) {
-                path_params.push(self.param(&mut scope, var, &DocType::String, None));
-            }
+            let param = match e.path_params.iter().find(|p| p.name == var) {
+                Some(p) => {
+                    let doc = p.description.as_ref().map(|d| d.0.clone());
+                    self.param(&mut scope, &p.name, &p.ty, doc)
+                }
+                None => self.param(&mut scope, var, &DocType::String, None),
+            };
+            path_params.push(param);
         }
-        // Keep the path's order of variables.
-        let vars = crate::parse::path_vars(&e.path);
-        path_params.sort_by_key(|p| vars.iter().position(|v| *v == p.wire).unwrap_or(usize::MAX));
-        let path_params: Vec<OpParam> = path_params
-            .into_iter()
-            .filter(|p| vars.contains(&p.wire.as_str()))
-            .collect();
         let mut required_query = Vec::new();
         let mut optional_query = Vec::new();
         let mut qscope = Scope::default();
@@ -683,10 +696,7 @@ impl<'a> Resolver<'a> {
                 arg: scope.unique(sanitize(&b.name, Case::Snake)),
             },
             Some(b) => {
-                let sample = match &e.sample_request {
-                    Sample::Message(s) => json_of(s.body.as_ref()),
-                    _ => None,
-                };
+                let sample = self.samples[index].0.clone();
                 let ty = match self.request_names.get(&e.uid).cloned() {
                     Some(name) if sample.as_ref().is_some_and(Value::is_array) => {
                         RustType::Vec(Box::new(RustType::Struct(name)))
@@ -704,7 +714,7 @@ impl<'a> Resolver<'a> {
                 }
             }
         };
-        let response = self.response(e);
+        let response = self.response(index, e);
         Operation {
             uid: e.uid.clone(),
             endpoint: index,
@@ -721,53 +731,26 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn response(&mut self, e: &Endpoint) -> OpResponse {
+    fn response(&mut self, index: usize, e: &Endpoint) -> OpResponse {
         let Some(rb) = &e.response_body else {
             return OpResponse::Empty;
         };
-        let sample = match &e.sample_response {
-            Sample::Message(s) => json_of(s.body.as_ref()),
-            _ => None,
-        };
+        let shape = self.samples[index].1.as_ref().map(item_shape);
         let item = if let Some(name) = self.response_names.get(&e.uid).cloned() {
             if self.documented.contains_key(&name) {
                 RustType::Struct(name)
             } else {
                 // A carrier named but described nowhere: the sample may tell.
-                let shape = sample.as_ref().map(|v| match v {
-                    Value::Array(items) => items.first().map(Shape::of).unwrap_or_default(),
-                    other => Shape::of(other),
-                });
                 self.map_type(&name, &DocType::Carrier(name.clone()), shape.as_ref())
             }
         } else {
             match &rb.ty {
                 Some(DocType::Binary) => return OpResponse::Bytes,
                 Some(t) => {
-                    let shape = sample.as_ref().map(|v| match v {
-                        Value::Array(items) if rb.array => {
-                            let mut s = Shape::Unknown;
-                            for i in items {
-                                s.merge(&Shape::of(i));
-                            }
-                            s
-                        }
-                        other => Shape::of(other),
-                    });
                     let hint = self.invented(&e.uid, "Result");
                     self.map_type(&hint, t, shape.as_ref())
                 }
                 None => {
-                    let shape = sample.as_ref().map(|v| match v {
-                        Value::Array(items) => {
-                            let mut s = Shape::Unknown;
-                            for i in items {
-                                s.merge(&Shape::of(i));
-                            }
-                            s
-                        }
-                        other => Shape::of(other),
-                    });
                     let hint = self.invented(&e.uid, "Item");
                     self.shape_type(&hint, shape.as_ref())
                 }
