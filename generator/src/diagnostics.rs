@@ -147,6 +147,28 @@ pub fn render(diag: &Diagnostic, source: Option<&str>) -> String {
     out
 }
 
+/// Prints diagnostics for a terminal: each error rendered with its source
+/// line (read from its file), then warnings one line each, at most
+/// `max_warnings` of them (`None`: all). Returns (errors, warnings).
+pub fn print_all(
+    out: &mut impl std::io::Write,
+    diags: &[Diagnostic],
+    max_warnings: Option<usize>,
+) -> (usize, usize) {
+    let mut shown = 0;
+    for d in diags {
+        if d.is_error() {
+            let source = std::fs::read_to_string(&d.file).ok();
+            let _ = writeln!(out, "{}\n", render(d, source.as_deref()));
+        } else if max_warnings.is_none_or(|max| shown < max) {
+            let _ = writeln!(out, "{d}");
+            shown += 1;
+        }
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    (errors, diags.len() - errors)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +184,19 @@ mod tests {
         assert_eq!(idx.pos(4), Pos::new(2, 2));
         assert_eq!(idx.line_text(2), "cd");
         assert_eq!(idx.line_text(9), "");
+    }
+
+    #[test]
+    fn print_all_caps_warnings_but_never_errors() {
+        let diags = vec![
+            Diagnostic::warning(Path::new("w.md"), Pos::new(1, 1), "w1"),
+            Diagnostic::warning(Path::new("w.md"), Pos::new(2, 1), "w2"),
+            Diagnostic::error(Path::new("missing.md"), Pos::new(3, 1), "e"),
+        ];
+        let mut out = Vec::new();
+        assert_eq!(print_all(&mut out, &diags, Some(1)), (1, 2));
+        let text = String::from_utf8(out).expect("utf-8");
+        assert_eq!(text, "w.md:1:1: warning: w1\nmissing.md:3:1: error: e\n\n");
     }
 
     #[test]

@@ -6,10 +6,10 @@
 //! ```
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
-use generator::diagnostics::{render, Diagnostic};
+use generator::diagnostics::print_all;
 use generator::parse::{self, DocsRun};
 
 /// The parser allocates many small strings; mimalloc is markedly faster at
@@ -51,28 +51,18 @@ fn main() -> ExitCode {
 /// Warnings listed without -v.
 const MAX_WARNINGS: usize = 20;
 
-/// Prints every diagnostic (with its source line) and a summary to stderr;
-/// returns whether any was an error.
+/// Prints the diagnostics and a summary to stderr; returns whether any
+/// was an error.
 fn report(run: &DocsRun, verbose: bool) -> bool {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
-    // Every error; the first warnings (all of them with -v).
-    let mut warnings_shown = 0;
-    for d in &run.diagnostics {
-        if d.is_error() {
-            let _ = writeln!(err, "{}\n", render(d, source_of(d).as_deref()));
-        } else if verbose || warnings_shown < MAX_WARNINGS {
-            let _ = writeln!(err, "{d}");
-            warnings_shown += 1;
-        }
-    }
+    let max = (!verbose).then_some(MAX_WARNINGS);
+    let (errors, warnings) = print_all(&mut err, &run.diagnostics, max);
     if verbose {
         for (path, why) in &run.skipped {
             let _ = writeln!(err, "skipped {}: {why}", path.display());
         }
     }
-    let errors = run.diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = run.diagnostics.len() - errors;
     let _ = writeln!(
         err,
         "{} endpoint pages, {} other pages skipped (not endpoint pages{}), {errors} errors, {warnings} warnings",
@@ -81,10 +71,6 @@ fn report(run: &DocsRun, verbose: bool) -> bool {
         if verbose { "" } else { "; -v lists them and every warning" },
     );
     errors > 0
-}
-
-fn source_of(d: &Diagnostic) -> Option<String> {
-    std::fs::read_to_string(PathBuf::from(&d.file)).ok()
 }
 
 fn facts(dir: &Path, verbose: bool, with_rust: bool) -> ExitCode {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::diagnostics::render;
+use generator::diagnostics::print_all;
 use generator::generate;
 
 pub struct Args {
@@ -34,15 +34,7 @@ impl Args {
 
 pub fn regen(args: &Args) -> Result<(), String> {
     let generated = generate::generate(&args.docs);
-    for d in &generated.diagnostics {
-        let src = std::fs::read_to_string(&d.file).ok();
-        eprintln!("{}", render(d, src.as_deref().filter(|_| d.is_error())));
-    }
-    let errors = generated
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .count();
+    let (errors, _) = print_all(&mut std::io::stderr().lock(), &generated.diagnostics, None);
     let Some(output) = generated.output else {
         return Err(format!(
             "{errors} error(s) in {}; {} left untouched",
