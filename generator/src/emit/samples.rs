@@ -55,6 +55,25 @@ fn sample_value(p: &OpParam) -> (TokenStream, String) {
     }
 }
 
+/// A test that `text` decodes into `t` and encodes back to the same JSON.
+fn round_trip_test(
+    name: &proc_macro2::Ident,
+    t: &RustType,
+    text: &str,
+    decodes: &str,
+) -> TokenStream {
+    let t = ty(t);
+    quote! {
+        #[test]
+        fn #name() {
+            let sample = common::sample(#text);
+            let typed: #t = ::serde_json::from_value(sample.clone()).expect(#decodes);
+            let back = ::serde_json::to_value(typed).expect("encodes");
+            common::assert_json_eq(&back, &sample);
+        }
+    }
+}
+
 fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
     let mut out = TokenStream::new();
     let req = e.sample_request.message();
@@ -65,31 +84,23 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
     // 1. The request sample round-trips through the request type.
     if let (OpBody::Json { ty: t, .. }, Some(text)) = (&op.body, &req_json) {
         let name = test_ident(&op.rust, "request_sample_round_trips");
-        let t = ty(t);
-        out.extend(quote! {
-            #[test]
-            fn #name() {
-                let sample = common::sample(#text);
-                let typed: #t = ::serde_json::from_value(sample.clone()).expect("the sample request decodes");
-                let back = ::serde_json::to_value(typed).expect("encodes");
-                common::assert_json_eq(&back, &sample);
-            }
-        });
+        out.extend(round_trip_test(
+            &name,
+            t,
+            text,
+            "the sample request decodes",
+        ));
     }
     // 2. The response sample decodes into the response type.
     let success = resp.is_some_and(|r| (200..300).contains(&r.status));
     if let (OpResponse::Json(t), Some(text), true) = (&op.response, &resp_json, success) {
         let name = test_ident(&op.rust, "response_sample_decodes");
-        let t = ty(t);
-        out.extend(quote! {
-            #[test]
-            fn #name() {
-                let sample = common::sample(#text);
-                let typed: #t = ::serde_json::from_value(sample.clone()).expect("the sample response decodes");
-                let back = ::serde_json::to_value(typed).expect("encodes");
-                common::assert_json_eq(&back, &sample);
-            }
-        });
+        out.extend(round_trip_test(
+            &name,
+            t,
+            text,
+            "the sample response decodes",
+        ));
     }
     // 3. Against a mock server.
     let Some(resp) = resp else { return out };
