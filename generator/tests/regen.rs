@@ -11,15 +11,19 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-#[test]
-fn generated_client_is_up_to_date() {
-    let g = generate(&root().join("docs-input"));
-    let errors: Vec<String> = g
-        .diagnostics
+/// The errors of a run, one line each.
+fn error_lines(g: &generate::Generated) -> Vec<String> {
+    g.diagnostics
         .iter()
         .filter(|d| d.is_error())
         .map(|d| d.to_string())
-        .collect();
+        .collect()
+}
+
+#[test]
+fn generated_client_is_up_to_date() {
+    let g = generate(&root().join("docs-input"));
+    let errors = error_lines(&g);
     let output = g
         .output
         .unwrap_or_else(|| panic!("docs-input has errors:\n{}", errors.join("\n")));
@@ -58,12 +62,7 @@ fn a_failed_run_writes_nothing_and_reports_every_problem() {
     std::fs::write(docs.join("b.md"), "---\nuid: b\n---\n\n# X\n\n```http\nGET /x\n```\n\n| Response | Description |\n|---|---|\n| abc | x |\n").expect("write");
     let g = generate(&docs);
     assert!(g.output.is_none());
-    let errors: Vec<String> = g
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| d.to_string())
-        .collect();
+    let errors = error_lines(&g);
     assert_eq!(errors.len(), 2, "{errors:#?}");
     assert!(
         errors[0].contains("a.md:8:1: error: expected an HTTP method"),
