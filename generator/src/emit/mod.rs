@@ -32,6 +32,10 @@ const RUNTIME: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../runtime/src/client.rs")),
     ("datetime.rs", include_str!("../../runtime/src/datetime.rs")),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
+    ("path.rs", include_str!("../../runtime/src/path.rs")),
+    ("redirect.rs", include_str!("../../runtime/src/redirect.rs")),
+    ("retry.rs", include_str!("../../runtime/src/retry.rs")),
+    ("send.rs", include_str!("../../runtime/src/send.rs")),
     ("testing.rs", include_str!("../../runtime/src/testing.rs")),
 ];
 
