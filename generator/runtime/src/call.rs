@@ -244,46 +244,12 @@ impl<'a, D: Decode, Q: QueryParams + Default> Call<'a, D, Q> {
     /// Sends the call and decodes the answer.
     pub async fn send(self) -> Result<D::Output, Error> {
         let endpoint = format!("{} {}", self.method, self.path);
+        let plan = self.plan();
         let mut query = self.required_query;
         query.extend(self.query.pairs());
         let url = super::path::url(self.client.base(), &self.path, &query)?;
-        let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        if let Some(auth) = self.client.auth().header_value() {
-            headers.insert(AUTHORIZATION, header_value("Authorization", &auth)?);
-        }
-        for (name, value) in self.client.headers().merged(&self.headers).pairs() {
-            let header = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::Config(format!("`{name}` is not a header name")))?;
-            headers.append(header, header_value(name, value)?);
-        }
-        let body = match self.body {
-            Body::None => None,
-            Body::Json(Ok(bytes)) => {
-                headers.insert(
-                    CONTENT_TYPE,
-                    HeaderValue::from_static("application/json; charset=utf-8"),
-                );
-                Some(bytes::Bytes::from(bytes))
-            }
-            Body::Json(Err(e)) => return Err(Error::Encode(e)),
-            Body::Binary {
-                bytes,
-                content_type,
-            } => {
-                headers.insert(CONTENT_TYPE, header_value("Content-Type", &content_type)?);
-                Some(bytes)
-            }
-        };
-        let mut retry = self.retry.unwrap_or(*self.client.retry_policy());
-        if let Some(yes) = self.retry_non_idempotent {
-            retry.retry_non_idempotent = yes;
-        }
-        let plan = Plan {
-            timeout: self.timeout.unwrap_or(self.client.timeout()),
-            retry,
-            repeatable: retry.retry_non_idempotent || retry::is_idempotent(&self.method),
-        };
+        let mut headers = request_headers(self.client, &self.headers)?;
+        let body = request_body(self.body, &mut headers)?;
         let req = Prepared {
             method: self.method,
             url,
@@ -298,6 +264,57 @@ impl<'a, D: Decode, Q: QueryParams + Default> Call<'a, D, Q> {
             }
             other => other,
         })
+    }
+
+    /// The time limit and retry policy of this call: its own where it has
+    /// them, else the client's.
+    fn plan(&self) -> Plan {
+        let mut retry = self.retry.unwrap_or(*self.client.retry_policy());
+        if let Some(yes) = self.retry_non_idempotent {
+            retry.retry_non_idempotent = yes;
+        }
+        Plan {
+            timeout: self.timeout.unwrap_or(self.client.timeout()),
+            retry,
+            repeatable: retry.retry_non_idempotent || retry::is_idempotent(&self.method),
+        }
+    }
+}
+
+/// `Accept`, `Authorization` and the SuperOffice headers of a call.
+fn request_headers(client: &Client, call: &Headers) -> Result<HeaderMap, Error> {
+    let mut headers = HeaderMap::new();
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    if let Some(auth) = client.auth().header_value() {
+        headers.insert(AUTHORIZATION, header_value("Authorization", &auth)?);
+    }
+    for (name, value) in client.headers().merged(call).pairs() {
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::Config(format!("`{name}` is not a header name")))?;
+        headers.append(header, header_value(name, value)?);
+    }
+    Ok(headers)
+}
+
+/// The bytes of a request body, with its `Content-Type` added to `headers`.
+fn request_body(body: Body, headers: &mut HeaderMap) -> Result<Option<bytes::Bytes>, Error> {
+    match body {
+        Body::None => Ok(None),
+        Body::Json(Ok(bytes)) => {
+            headers.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            );
+            Ok(Some(bytes::Bytes::from(bytes)))
+        }
+        Body::Json(Err(e)) => Err(Error::Encode(e)),
+        Body::Binary {
+            bytes,
+            content_type,
+        } => {
+            headers.insert(CONTENT_TYPE, header_value("Content-Type", &content_type)?);
+            Ok(Some(bytes))
+        }
     }
 }
 

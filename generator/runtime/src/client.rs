@@ -366,6 +366,9 @@ impl Client {
     /// Starts a client for a tenant: an Online URL such as
     /// `https://online.superoffice.com/Cust12345`, or an on-site root such
     /// as `https://crm.example.com/SuperOffice/api`.
+    ///
+    /// Calls go over HTTPS (rustls); plain `http://` is used only when the
+    /// URL says so, and a redirect never leads from `https` to `http`.
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             base_url: base_url.into(),
