@@ -10,6 +10,7 @@
 pub mod call;
 pub mod client;
 pub mod datetime;
+pub mod enums;
 pub mod error;
 pub mod path;
 pub mod redirect;
@@ -23,3 +24,11 @@ pub use client::{Auth, Client, ClientBuilder, Headers, DEFAULT_CONNECT_TIMEOUT, 
 pub use datetime::DateTime;
 pub use error::{ApiError, DecodeError, Error, TransportError};
 pub use retry::RetryPolicy;
+
+/// A generated crate keeps this runtime as `crate::runtime`, and the
+/// runtime's macros name it so; this alias lets its own tests expand them.
+#[cfg(test)]
+#[allow(unused_imports)]
+pub(crate) mod runtime {
+    pub use super::*;
+}

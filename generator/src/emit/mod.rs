@@ -5,7 +5,10 @@
 //! `Cargo.toml` and `README.md` come from minijinja templates; the runtime
 //! is copied from `generator/runtime/src`.
 
+mod carrier_docs;
 pub mod docs;
+pub mod layout;
+mod lines;
 pub mod ops;
 pub mod samples;
 pub mod types;
@@ -15,9 +18,11 @@ use std::path::PathBuf;
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use rayon::prelude::*;
 
 use crate::ir::Endpoint;
-use crate::resolve::{Api, OpBody, OpResponse};
+use crate::resolve::{Api, Group, OpBody, OpResponse};
+use layout::Layout;
 
 /// The generated crate's name.
 pub const CRATE_NAME: &str = "superoffice-webapi";
@@ -31,6 +36,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("call.rs", include_str!("../../runtime/src/call.rs")),
     ("client.rs", include_str!("../../runtime/src/client.rs")),
     ("datetime.rs", include_str!("../../runtime/src/datetime.rs")),
+    ("enums.rs", include_str!("../../runtime/src/enums.rs")),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
     ("path.rs", include_str!("../../runtime/src/path.rs")),
     ("redirect.rs", include_str!("../../runtime/src/redirect.rs")),
@@ -45,14 +51,52 @@ pub struct Output {
     pub files: BTreeMap<PathBuf, String>,
 }
 
-/// Formats a token stream as a Rust file.
+/// Formats a token stream as a Rust file, with a blank line between items.
 fn rust_file(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("emitted Rust does not parse: {e}"))?;
-    Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
+    Ok(format!(
+        "{HEADER}{}",
+        lines::space_items(&prettyplease::unparse(&file))
+    ))
 }
 
-fn lib_file(api: &Api) -> TokenStream {
+/// The groups used in the README's and crate doc's example, and enabled by
+/// default: the core CRM entities a typical integration reads and writes
+/// (companies, people, sales, follow-ups, projects, documents, requests),
+/// the lists that fill their drop-downs, and the current user. `full`
+/// enables every group.
+const DEFAULT_GROUPS: &[&str] = &[
+    "Appointment", "Archive", "Contact", "Document", "List", "Person", "Project", "Sale",
+    "Ticket", "User",
+];
+
+fn is_default(g: &Group) -> bool {
+    let base = g
+        .type_name
+        .strip_suffix("Agent")
+        .or_else(|| g.type_name.strip_suffix("Resource"))
+        .unwrap_or(&g.type_name);
+    DEFAULT_GROUPS.contains(&base)
+}
+
+/// The features `default` enables: [`DEFAULT_GROUPS`], or every group
+/// when the docs have none of them.
+fn default_features(api: &Api) -> Vec<&str> {
+    let chosen: Vec<&str> = api
+        .groups
+        .values()
+        .filter(|g| is_default(g))
+        .map(|g| g.feature.as_str())
+        .collect();
+    if chosen.is_empty() {
+        api.groups.values().map(|g| g.feature.as_str()).collect()
+    } else {
+        chosen
+    }
+}
+
+fn lib_file(api: &Api, example: &Example) -> TokenStream {
     let modules = api.groups.values().map(|g| {
         let m = types::ident(&g.module);
         let f = &g.feature;
@@ -61,12 +105,19 @@ fn lib_file(api: &Api) -> TokenStream {
             pub mod #m;
         }
     });
+    let mut doc = vec![
+        " A client for the SuperOffice WebAPI, generated from its reference pages.".to_string(),
+        String::new(),
+        " Build a [`Client`], then call an endpoint through its group (each".into(),
+        " group is a cargo feature); request and response bodies are in".into(),
+        " [`types`]. From `examples/quickstart.rs`, which `cargo test` builds:".into(),
+        String::new(),
+        " ```rust,ignore".into(),
+    ];
+    doc.extend(example.code.lines().map(|l| format!(" {l}").trim_end().to_string()));
+    doc.push(" ```".into());
     quote! {
-        //! A client for the SuperOffice WebAPI, generated from its reference pages.
-        //!
-        //! Build a [`Client`], then call an endpoint through its group:
-        //! `client.user_agent().get_user(42).await?`. Request and response
-        //! bodies are in [`types`].
+        #( #![doc = #doc] )*
 
         pub mod runtime;
         pub mod types;
@@ -77,9 +128,30 @@ fn lib_file(api: &Api) -> TokenStream {
     }
 }
 
-/// The README's example: the first endpoint that takes no body.
-fn example(api: &Api) -> String {
-    for g in api.groups.values() {
+/// The README's and crate doc's example: its code and the feature it needs.
+struct Example {
+    body: String,
+    feature: Option<String>,
+    /// The whole `main`, as shown in the docs.
+    code: String,
+}
+
+/// The first endpoint of a default group that takes no body.
+fn example(api: &Api) -> Example {
+    let (body, feature) = example_call(api);
+    let code = format!(
+        "use {krate}::{{types, Client}};\n\n#[tokio::main]\nasync fn main() -> Result<(), {krate}::Error> {{\n    let client = Client::builder(\"https://online.superoffice.com/Cust12345\")\n        .bearer(std::env::var(\"SO_TOKEN\").unwrap_or_default())\n        .app_token(\"my-app-token\")\n        .accept_language(\"en\")\n        .build()?;\n{body}\n    Ok(())\n}}\n",
+        krate = CRATE_NAME.replace('-', "_"),
+    );
+    Example { body, feature, code }
+}
+
+fn example_call(api: &Api) -> (String, Option<String>) {
+    let mut groups: Vec<&Group> = api.groups.values().filter(|g| is_default(g)).collect();
+    if groups.is_empty() {
+        groups = api.groups.values().collect();
+    }
+    for g in groups.iter().copied() {
         for op in &g.operations {
             if op.path_params.is_empty() && op.required_query.is_empty() && op.body == OpBody::None
             {
@@ -92,28 +164,35 @@ fn example(api: &Api) -> String {
                 } else {
                     "\n    println!(\"{answer:?}\");"
                 };
-                return format!("    {out}client.{}().{}().await?;{show}", g.module, op.rust);
+                return (
+                    format!("    {out}client.{}().{}().await?;{show}", g.module, op.rust),
+                    Some(g.feature.clone()),
+                );
             }
         }
     }
-    if let Some((g, op)) = api
-        .groups
-        .values()
-        .find_map(|g| g.operations.first().map(|o| (g, o)))
+    if let Some((g, op)) = groups
+        .iter()
+        .find_map(|g| g.operations.first().map(|o| (*g, o)))
     {
         if let OpBody::Json { ty, .. } = &op.body {
-            return format!(
+            let call = format!(
                 "    let request = types::{}::default();\n    let answer = client.{}().{}(&request).await?;\n    println!(\"{{answer:?}}\");",
                 ty.short().trim_start_matches("Vec<").trim_end_matches('>'),
                 g.module,
                 op.rust
             );
+            return (call, Some(g.feature.clone()));
         }
     }
-    "    // no endpoints".into()
+    ("    // no endpoints".into(), None)
 }
 
-fn templates(api: &Api, pages: usize) -> Result<Vec<(PathBuf, String)>, String> {
+fn templates(
+    api: &Api,
+    example: &Example,
+    pages: usize,
+) -> Result<Vec<(PathBuf, String)>, String> {
     let mut env = minijinja::Environment::new();
     env.set_keep_trailing_newline(true);
     env.add_template(
@@ -136,6 +215,7 @@ fn templates(api: &Api, pages: usize) -> Result<Vec<(PathBuf, String)>, String> 
                 feature => g.feature,
                 module => g.module,
                 count => g.operations.len(),
+                default => is_default(g),
             }
         })
         .collect();
@@ -145,7 +225,9 @@ fn templates(api: &Api, pages: usize) -> Result<Vec<(PathBuf, String)>, String> 
         version => env!("CARGO_PKG_VERSION"),
         page_count => pages,
         groups => groups,
-        example => example(api),
+        defaults => default_features(api),
+        example => example.body,
+        example_feature => example.feature,
     };
     // The README shows the example file minus its header lines.
     let quickstart = env
@@ -173,7 +255,8 @@ fn templates(api: &Api, pages: usize) -> Result<Vec<(PathBuf, String)>, String> 
 /// Every file of the generated crate.
 pub fn emit(api: &Api, endpoints: &[Endpoint]) -> Result<Output, String> {
     let mut out = Output::default();
-    for (path, text) in templates(api, endpoints.len())? {
+    let example = example(api);
+    for (path, text) in templates(api, &example, endpoints.len())? {
         out.files.insert(path, text);
     }
     // prettyplease formats the crate; keep `cargo fmt` of a workspace off it.
@@ -181,34 +264,54 @@ pub fn emit(api: &Api, endpoints: &[Endpoint]) -> Result<Output, String> {
         "rustfmt.toml".into(),
         "# @generated: formatted by the generator (prettyplease), not rustfmt.\ndisable_all_formatting = true\n".into(),
     );
-    out.files
-        .insert("src/lib.rs".into(), rust_file(lib_file(api))?);
     for (name, text) in RUNTIME {
         out.files
             .insert(PathBuf::from("src/runtime").join(name), text.to_string());
     }
-    out.files.insert(
-        "src/types.rs".into(),
-        rust_file(types::types_file(&api.types))?,
-    );
+    let layout = Layout::of(api);
+    let docs = carrier_docs::carrier_docs(api);
+    // Token streams of every Rust file; formatted in parallel below.
+    let mut rust: Vec<(PathBuf, TokenStream)> = vec![
+        ("src/lib.rs".into(), lib_file(api, &example)),
+        ("tests/api/common.rs".into(), samples::common_file()),
+    ];
+    rust.extend(types::types_files(api, &layout, &docs));
+    let mut with_tests = Vec::new();
     for g in api.groups.values() {
-        out.files.insert(
-            PathBuf::from(format!("src/{}.rs", g.module)),
-            rust_file(ops::group_file(g))?,
-        );
-        if let Some(tests) = samples::group_tests(g, endpoints) {
-            out.files.insert(
-                PathBuf::from(format!("tests/{}.rs", g.module)),
-                rust_file(tests)?,
-            );
+        rust.push((PathBuf::from(format!("src/{}.rs", g.module)), ops::group_file(g)));
+        let tests = samples::group_tests(g, endpoints);
+        with_tests.push((g, tests.is_some()));
+        if let Some(tests) = tests {
+            rust.push((PathBuf::from(format!("tests/api/{}.rs", g.module)), tests));
         }
     }
-    if let Some(tests) = samples::type_tests(&api.types) {
-        out.files.insert("tests/types.rs".into(), rust_file(tests)?);
+    let type_tests = samples::type_tests(&api.types, &layout);
+    let has_type_tests = type_tests.is_some();
+    if let Some(tests) = type_tests {
+        rust.push(("tests/api/types.rs".into(), tests));
     }
-    out.files.insert(
-        "tests/common/mod.rs".into(),
-        rust_file(samples::common_file())?,
-    );
+    rust.push((
+        "tests/api/main.rs".into(),
+        samples::main_file(&with_tests, has_type_tests),
+    ));
+    // proc_macro2 token streams are not `Send`: format from their text.
+    let texts: Vec<(PathBuf, String)> = rust
+        .into_iter()
+        .map(|(p, t)| (p, t.to_string()))
+        .collect();
+    let formatted: Vec<(PathBuf, Result<String, String>)> = texts
+        .into_par_iter()
+        .map(|(p, t)| {
+            let r = t
+                .parse::<TokenStream>()
+                .map_err(|e| format!("emitted Rust does not lex: {e}"))
+                .and_then(rust_file);
+            (p, r)
+        })
+        .collect();
+    for (path, text) in formatted {
+        let text = text.map_err(|e| format!("{}: {e}", path.display()))?;
+        out.files.insert(path, text);
+    }
     Ok(out)
 }

@@ -7,7 +7,7 @@ use quote::quote;
 use super::docs::{doc_attrs, raw_doc_attrs, rustdoc_safe};
 use super::types::{ident, ty};
 use crate::ir::HttpMethod;
-use crate::resolve::{Group, OpBody, OpParam, OpResponse, Operation, RustType};
+use crate::resolve::{Group, OpBody, OpParam, OpResponse, Operation, QueryStruct, RustType};
 
 /// How a parameter is taken as a method argument.
 pub fn arg_type(t: &RustType) -> TokenStream {
@@ -41,31 +41,31 @@ pub fn decode_type(r: &OpResponse) -> TokenStream {
     }
 }
 
-/// `format!("/api/v1/Person/{}/Image", path_segment(&person_id))`
-fn path_expr(op: &Operation) -> TokenStream {
+/// The statements that percent-encode each path parameter into a local
+/// of the same name, and the path as `format!("/api/v1/Person/{person_id}/Image")`.
+fn path_expr(op: &Operation) -> (TokenStream, TokenStream) {
     if op.path_params.is_empty() {
         let p = &op.path;
-        return quote!(::std::string::String::from(#p));
+        return (TokenStream::new(), quote!(::std::string::String::from(#p)));
     }
     let mut fmt = String::new();
-    let mut args = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(i) = rest.find('{') {
         fmt.push_str(&rest[..i]);
         let Some(j) = rest[i..].find('}') else { break };
         let var = &rest[i + 1..i + j];
         match op.path_params.iter().find(|p| p.wire == var) {
-            Some(p) => {
-                fmt.push_str("{}");
-                let a = ident(&p.rust);
-                args.push(quote!(crate::runtime::call::path_segment(&#a)));
-            }
-            None => fmt.push_str(&rest[i..i + j + 1]),
+            Some(p) => fmt.push_str(&format!("{{{}}}", p.rust)),
+            None => fmt.push_str(&format!("{{{{{var}}}}}")),
         }
         rest = &rest[i + j + 1..];
     }
     fmt.push_str(rest);
-    quote!(::std::format!(#fmt, #(#args),*))
+    let encode = op.path_params.iter().map(|p| {
+        let a = ident(&p.rust);
+        quote!(let #a = crate::runtime::call::path_segment(&#a);)
+    });
+    (quote!(#(#encode)*), quote!(::std::format!(#fmt)))
 }
 
 fn param_doc(p: &OpParam) -> String {
@@ -96,7 +96,7 @@ fn method(op: &Operation) -> TokenStream {
         extra.push_str(&params.join("\n"));
         extra.push('\n');
     }
-    if let Some(q) = op.query_struct() {
+    if let Some(q) = &op.query {
         extra.push_str(&format!(
             "\nOptional query parameters: [`{q}`], set with `.query(…)`."
         ));
@@ -132,7 +132,7 @@ fn method(op: &Operation) -> TokenStream {
         }
     };
     let decode = decode_type(&op.response);
-    let query = match op.query_struct() {
+    let query = match &op.query {
         Some(q) => {
             let q = ident(&q);
             quote!(#q)
@@ -145,26 +145,25 @@ fn method(op: &Operation) -> TokenStream {
         quote!(.required(#wire, #a))
     });
     let http = method_tokens(op.method);
-    let path = path_expr(op);
+    let (encode, path) = path_expr(op);
     quote! {
         #doc
         pub fn #name(&self, #(#args),*) -> crate::runtime::Call<'a, #decode, #query> {
+            #encode
             crate::runtime::Call::new(self.client, #http, #path, #body)
                 #(#required)*
         }
     }
 }
 
-fn query_struct(op: &Operation) -> TokenStream {
-    let Some(name) = op.query_struct() else {
-        return TokenStream::new();
-    };
-    let name = ident(&name);
+fn query_struct(q: &QueryStruct) -> TokenStream {
+    let name = ident(&q.name);
+    let users: Vec<String> = q.users.iter().map(|u| format!("`{u}`")).collect();
     let doc = doc_attrs(Some(&format!(
-        "Optional query parameters of `{}`.",
-        op.rust
+        "Optional query parameters of {}.",
+        users.join(", ")
     )));
-    let fields = op.optional_query.iter().map(|p| {
+    let fields = q.params.iter().map(|p| {
         let f = ident(&p.rust);
         let t = ty(&p.ty);
         let d = doc_attrs(Some(&match &p.doc {
@@ -173,7 +172,7 @@ fn query_struct(op: &Operation) -> TokenStream {
         }));
         quote!(#d pub #f: ::std::option::Option<#t>,)
     });
-    let pushes = op.optional_query.iter().map(|p| {
+    let pushes = q.params.iter().map(|p| {
         let f = ident(&p.rust);
         let wire = &p.wire;
         quote! {
@@ -217,7 +216,7 @@ pub fn group_file(group: &Group) -> TokenStream {
     );
     let accessor_doc = format!(" The {title}.");
     let methods = group.operations.iter().map(method);
-    let queries = group.operations.iter().map(query_struct);
+    let queries = group.queries.iter().map(query_struct);
     quote! {
         #![doc = #module_doc]
 

@@ -6,6 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::layout::Layout;
 use super::types::{ident, ty_in};
 use crate::ir::{Endpoint, SampleBody};
 use crate::resolve::names::{sanitize, Case};
@@ -56,20 +57,12 @@ fn sample_value(p: &OpParam) -> (TokenStream, String) {
 }
 
 /// A test that `text` decodes into `t` and encodes back to the same JSON.
-fn round_trip_test(
-    name: &proc_macro2::Ident,
-    t: &RustType,
-    text: &str,
-    decodes: &str,
-) -> TokenStream {
+fn round_trip_test(name: &proc_macro2::Ident, t: &RustType, text: &str) -> TokenStream {
     let t = ty(t);
     quote! {
         #[test]
         fn #name() {
-            let sample = common::sample(#text);
-            let typed: #t = ::serde_json::from_value(sample.clone()).expect(#decodes);
-            let back = ::serde_json::to_value(typed).expect("encodes");
-            common::assert_json_eq(&back, &sample);
+            common::round_trip::<#t>(#text);
         }
     }
 }
@@ -84,23 +77,13 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
     // 1. The request sample round-trips through the request type.
     if let (OpBody::Json { ty: t, .. }, Some(text)) = (&op.body, &req_json) {
         let name = test_ident(&op.rust, "request_sample_round_trips");
-        out.extend(round_trip_test(
-            &name,
-            t,
-            text,
-            "the sample request decodes",
-        ));
+        out.extend(round_trip_test(&name, t, text));
     }
     // 2. The response sample decodes into the response type.
     let success = resp.is_some_and(|r| (200..300).contains(&r.status));
     if let (OpResponse::Json(t), Some(text), true) = (&op.response, &resp_json, success) {
         let name = test_ident(&op.rust, "response_sample_decodes");
-        out.extend(round_trip_test(
-            &name,
-            t,
-            text,
-            "the sample response decodes",
-        ));
+        out.extend(round_trip_test(&name, t, text));
     }
     // 3. Against a mock server.
     let Some(resp) = resp else { return out };
@@ -126,7 +109,7 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
         let (tokens, text) = sample_value(p);
         args.push(tokens);
         let wire = &p.wire;
-        query_matchers.push(quote!(.and(::wiremock::matchers::query_param(#wire, #text))));
+        query_matchers.push(quote!(.query(#wire, #text)));
     }
     let mut setup = TokenStream::new();
     let mut body_matchers = TokenStream::new();
@@ -137,12 +120,9 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
             match &req_json {
                 Some(text) => {
                     setup = quote! {
-                        let request: #t = ::serde_json::from_str(#text).expect("the sample request decodes");
+                        let request: #t = common::decode(#text);
                     };
-                    body_matchers = quote! {
-                        .and(::wiremock::matchers::header("content-type", "application/json; charset=utf-8"))
-                        .and(common::JsonBody(common::sample(#text)))
-                    };
+                    body_matchers = quote!(.json_body(#text));
                 }
                 None => {
                     setup = quote! { let request = <#t as ::std::default::Default>::default(); };
@@ -153,10 +133,7 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
         OpBody::Binary { .. } => {
             args.push(quote!(::std::vec![1u8, 2, 3]));
             args.push(quote!("application/octet-stream"));
-            body_matchers = quote! {
-                .and(::wiremock::matchers::header("content-type", "application/octet-stream"))
-                .and(::wiremock::matchers::body_bytes(::std::vec![1u8, 2, 3]))
-            };
+            body_matchers = quote!(.binary_body(&[1, 2, 3]));
         }
     }
     let status = resp.status;
@@ -182,9 +159,7 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
             OpResponse::Json(_) => {
                 let text = resp_json.clone().unwrap_or_default();
                 quote! {
-                    let out = result.expect("the call succeeds");
-                    let back = ::serde_json::to_value(out).expect("encodes");
-                    common::assert_json_eq(&back, &common::sample(#text));
+                    common::assert_answer(&result.expect("the call succeeds"), #text);
                 }
             }
         }
@@ -192,19 +167,11 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
     out.extend(quote! {
         #[tokio::test]
         async fn #name() {
-            let server = ::wiremock::MockServer::start().await;
             #setup
-            ::wiremock::Mock::given(::wiremock::matchers::method(#method))
-                .and(::wiremock::matchers::path(#path))
-                .and(::wiremock::matchers::header("authorization", common::AUTHORIZATION))
+            let server = common::Expect::call(#method, #path)
                 #(#query_matchers)*
                 #body_matchers
-                .respond_with(
-                    ::wiremock::ResponseTemplate::new(#status)
-                        .set_body_raw(#raw_body, "application/json; charset=utf-8"),
-                )
-                .expect(1)
-                .mount(&server)
+                .answer(#status, #raw_body)
                 .await;
             let client = common::client(&server);
             let result = client.#accessor().#call(#(#args),*).await;
@@ -214,7 +181,7 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
     out
 }
 
-/// `tests/<group>.rs`, or `None` when no endpoint of the group has samples.
+/// `tests/api/<group>.rs`, or `None` when no endpoint of the group has samples.
 pub fn group_tests(group: &Group, endpoints: &[Endpoint]) -> Option<TokenStream> {
     let tests: Vec<TokenStream> = group
         .operations
@@ -229,17 +196,14 @@ pub fn group_tests(group: &Group, endpoints: &[Endpoint]) -> Option<TokenStream>
     if tests.is_empty() {
         return None;
     }
-    let feature = &group.feature;
     let doc = format!(
         " Sample-based tests of the {}, from the samples on its pages.",
         group.title
     );
     Some(quote! {
         #![doc = #doc]
-        #![cfg(feature = #feature)]
 
-        mod common;
-
+        use super::common;
         #[allow(unused_imports)]
         use superoffice_webapi as crate_under_test;
 
@@ -247,16 +211,43 @@ pub fn group_tests(group: &Group, endpoints: &[Endpoint]) -> Option<TokenStream>
     })
 }
 
-/// `tests/types.rs`: the types accept what the real server sends beyond the
-/// samples: enum values the pages do not list, fields they do not list,
+/// `tests/api/main.rs`: the one test binary, a module per group (gated by
+/// its feature) and one for the types.
+pub fn main_file(groups: &[(&Group, bool)], has_types: bool) -> TokenStream {
+    let mods = groups.iter().filter(|(_, has)| *has).map(|(g, _)| {
+        let m = ident(&g.module);
+        let f = &g.feature;
+        quote! {
+            #[cfg(feature = #f)]
+            mod #m;
+        }
+    });
+    let types = has_types.then(|| quote!(mod types;));
+    quote! {
+        //! The generated crate's tests, in one binary so the library is
+        //! linked once: for every endpoint with samples, the request sample
+        //! round-trips, the response sample decodes, and a call against a
+        //! mock server sends the documented request and returns the
+        //! documented answer. Each module compiles with its feature.
+
+        mod common;
+        #types
+        #(#mods)*
+    }
+}
+
+/// `tests/api/types.rs`: the types accept what the real server sends beyond
+/// the samples: enum values the pages do not list, fields they do not list,
 /// and date-times without an offset, with `-0500`, or `0001-01-01T00:00:00`.
-pub fn type_tests(space: &TypeSpace) -> Option<TokenStream> {
+pub fn type_tests(space: &TypeSpace, layout: &Layout) -> Option<TokenStream> {
     let mut tests = Vec::new();
+    let emitted = |name: &str| layout.emitted(name);
     for e in space.types.values().filter_map(|t| match t {
-        TypeDef::Enum(e) => Some(e),
+        TypeDef::Enum(e) if emitted(&e.name) => Some(e),
         _ => None,
     }) {
         let name = ident(&e.name);
+        let cfg = layout.cfg(&e.name);
         let test = test_ident(
             &sanitize(&e.name, Case::Snake),
             "accepts_listed_and_unlisted_values",
@@ -268,14 +259,13 @@ pub fn type_tests(space: &TypeSpace) -> Option<TokenStream> {
             .map(|(_, w)| serde_json::Value::String(w.clone()).to_string())
             .collect();
         tests.push(quote! {
+            #cfg
             #[test]
             fn #test() {
                 #(
-                    let v: crate_under_test::types::#name = ::serde_json::from_str(#wires).expect("a listed value");
-                    assert_eq!(v, crate_under_test::types::#name::#variants);
-                    assert_eq!(::serde_json::to_string(&v).expect("encodes"), #wires);
+                    common::assert_enum_value(crate_under_test::types::#name::#variants, #wires);
                 )*
-                let v: crate_under_test::types::#name = ::serde_json::from_str("\"NotInTheDocs\"").expect("an unlisted value");
+                let v: crate_under_test::types::#name = common::decode("\"NotInTheDocs\"");
                 assert_eq!(v, crate_under_test::types::#name::Other("NotInTheDocs".into()));
                 assert_eq!(v.as_str(), "NotInTheDocs");
             }
@@ -285,18 +275,23 @@ pub fn type_tests(space: &TypeSpace) -> Option<TokenStream> {
         .types
         .values()
         .filter_map(|t| match t {
-            TypeDef::Struct(s) => Some(s),
+            TypeDef::Struct(s) if emitted(&s.name) => Some(s),
             _ => None,
         })
         .collect();
     if !structs.is_empty() {
-        let names = structs.iter().map(|s| ident(&s.name));
+        let checks = structs.iter().map(|s| {
+            let name = ident(&s.name);
+            let cfg = layout.cfg(&s.name);
+            quote! {
+                #cfg
+                common::accepts_unlisted_fields::<crate_under_test::types::#name>();
+            }
+        });
         tests.push(quote! {
             #[test]
             fn carriers_ignore_unlisted_fields_and_accept_nulls() {
-                #(
-                    let _: crate_under_test::types::#names = ::serde_json::from_str(r#"{"NotInTheDocs": [1, {"a": null}]}"#).expect("unlisted fields are ignored");
-                )*
+                #(#checks)*
             }
         });
     }
@@ -308,6 +303,7 @@ pub fn type_tests(space: &TypeSpace) -> Option<TokenStream> {
     });
     if let Some((s, f)) = dated {
         let name = ident(&s.name);
+        let cfg = layout.cfg(&s.name);
         let field = ident(&f.rust);
         let doc = |v: &str| format!("{{\"{}\": {v}}}", f.wire);
         let (plain, no_colon, empty, null) = (
@@ -317,15 +313,18 @@ pub fn type_tests(space: &TypeSpace) -> Option<TokenStream> {
             doc("null"),
         );
         tests.push(quote! {
+            #cfg
             #[test]
             fn date_times_the_server_sends() {
-                let c: crate_under_test::types::#name = ::serde_json::from_str(#plain).expect("no offset");
+                let c: crate_under_test::types::#name = common::decode(#plain);
                 assert_eq!(c.#field.map(|d| d.to_string()).as_deref(), Some("2023-05-02T10:00:00"));
-                let c: crate_under_test::types::#name = ::serde_json::from_str(#no_colon).expect("offset without colon");
-                assert_eq!(c.#field.map(|d| d.to_string()).as_deref(), Some("2023-05-02T10:00:00-05:00"));
-                let c: crate_under_test::types::#name = ::serde_json::from_str(#empty).expect("year one");
-                assert_eq!(c.#field, None);
-                let c: crate_under_test::types::#name = ::serde_json::from_str(#null).expect("null");
+                let c: crate_under_test::types::#name = common::decode(#no_colon);
+                assert_eq!(c.#field.map(|d| d.to_string()).as_deref(), Some("2023-05-02T10:00:00-0500"));
+                // SuperOffice's "no date" is kept, and written back as it came.
+                let c: crate_under_test::types::#name = common::decode(#empty);
+                assert!(c.#field.is_some_and(|d| d.is_empty_marker()));
+                common::round_trip::<crate_under_test::types::#name>(#empty);
+                let c: crate_under_test::types::#name = common::decode(#null);
                 assert_eq!(c.#field, None);
             }
         });
@@ -336,13 +335,15 @@ pub fn type_tests(space: &TypeSpace) -> Option<TokenStream> {
     Some(quote! {
         //! The types accept what the server sends beyond the documented samples.
 
+        use super::common;
         use superoffice_webapi as crate_under_test;
 
         #(#tests)*
     })
 }
 
-/// `tests/common/mod.rs`: what every sample test file shares.
+/// `tests/api/common.rs`: what every test module shares. Everything that
+/// does not depend on an endpoint's types is here, written once.
 pub fn common_file() -> TokenStream {
     quote! {
         //! Shared by the sample tests.
@@ -365,6 +366,40 @@ pub fn common_file() -> TokenStream {
             ::serde_json::from_str(text).expect("the sample is JSON")
         }
 
+        /// A sample decoded into `T`.
+        pub fn decode<T: ::serde::de::DeserializeOwned>(text: &str) -> T {
+            ::serde_json::from_str(text).expect("the sample decodes")
+        }
+
+        /// `text` decodes into `T` and encodes back to the same JSON.
+        pub fn round_trip<T: ::serde::de::DeserializeOwned + ::serde::Serialize>(text: &str) {
+            let typed: T = decode(text);
+            let back = ::serde_json::to_value(typed).expect("encodes");
+            assert_json_eq(&back, &sample(text));
+        }
+
+        /// A call's answer encodes to the documented sample.
+        pub fn assert_answer<T: ::serde::Serialize>(answer: &T, text: &str) {
+            let back = ::serde_json::to_value(answer).expect("encodes");
+            assert_json_eq(&back, &sample(text));
+        }
+
+        /// A listed enum value reads from and writes to its wire form.
+        pub fn assert_enum_value<T>(variant: T, wire: &str)
+        where
+            T: ::serde::de::DeserializeOwned + ::serde::Serialize + PartialEq + ::std::fmt::Debug,
+        {
+            let v: T = ::serde_json::from_str(wire).expect("a listed value");
+            assert_eq!(v, variant);
+            assert_eq!(::serde_json::to_string(&v).expect("encodes"), wire);
+        }
+
+        /// A carrier reads a body with a field no page lists.
+        pub fn accepts_unlisted_fields<T: ::serde::de::DeserializeOwned>() {
+            let _: T = ::serde_json::from_str(r#"{"NotInTheDocs": [1, {"a": null}]}"#)
+                .expect("unlisted fields are ignored");
+        }
+
         pub use crate_under_test::runtime::testing::assert_json_eq;
 
         /// Matches a request whose JSON body says what `0` says (nulls as absent).
@@ -374,6 +409,66 @@ pub fn common_file() -> TokenStream {
             fn matches(&self, request: &::wiremock::Request) -> bool {
                 ::serde_json::from_slice::<::serde_json::Value>(&request.body)
                     .is_ok_and(|v| crate_under_test::runtime::testing::json_eq(&v, &self.0))
+            }
+        }
+
+        /// The one request a test expects, and the answer the mock server gives.
+        pub struct Expect {
+            mock: ::wiremock::MockBuilder,
+        }
+
+        impl Expect {
+            /// A request with this method and path, authenticated like the samples.
+            pub fn call(method: &str, path: &str) -> Self {
+                Expect {
+                    mock: ::wiremock::Mock::given(::wiremock::matchers::method(method))
+                        .and(::wiremock::matchers::path(path))
+                        .and(::wiremock::matchers::header("authorization", AUTHORIZATION)),
+                }
+            }
+
+            /// With this query parameter.
+            pub fn query(self, name: &str, value: &str) -> Self {
+                Expect {
+                    mock: self.mock.and(::wiremock::matchers::query_param(name, value)),
+                }
+            }
+
+            /// With a JSON body saying what the sample says.
+            pub fn json_body(self, text: &str) -> Self {
+                Expect {
+                    mock: self
+                        .mock
+                        .and(::wiremock::matchers::header(
+                            "content-type",
+                            "application/json; charset=utf-8",
+                        ))
+                        .and(JsonBody(sample(text))),
+                }
+            }
+
+            /// With these bytes as an `application/octet-stream` body.
+            pub fn binary_body(self, bytes: &[u8]) -> Self {
+                Expect {
+                    mock: self
+                        .mock
+                        .and(::wiremock::matchers::header("content-type", "application/octet-stream"))
+                        .and(::wiremock::matchers::body_bytes(bytes.to_vec())),
+                }
+            }
+
+            /// Starts a mock server that answers the request once, like this.
+            pub async fn answer(self, status: u16, body: &str) -> ::wiremock::MockServer {
+                let server = ::wiremock::MockServer::start().await;
+                self.mock
+                    .respond_with(
+                        ::wiremock::ResponseTemplate::new(status)
+                            .set_body_raw(body, "application/json; charset=utf-8"),
+                    )
+                    .expect(1)
+                    .mount(&server)
+                    .await;
+                server
             }
         }
     }

@@ -16,8 +16,10 @@
 //!    sample shows is `serde_json::Value`, said so in its doc comment.
 //! 4. **Operations**, grouped by agent or REST resource.
 
+pub mod graph;
 pub mod model;
 pub mod names;
+mod queries;
 pub mod shape;
 
 use std::collections::BTreeMap;
@@ -637,9 +639,13 @@ impl<'a> Resolver<'a> {
                     feature,
                     title,
                     operations: Vec::new(),
+                    queries: Vec::new(),
                 })
                 .operations
                 .push(op);
+        }
+        for g in groups.values_mut() {
+            queries::share_query_structs(g);
         }
         groups
     }
@@ -725,6 +731,7 @@ impl<'a> Resolver<'a> {
             path_params,
             required_query,
             optional_query,
+            query: None,
             body,
             response,
             doc: op_doc(e),

@@ -124,6 +124,19 @@ pub struct Group {
     /// `User agent`, `Appointment resource`: for docs.
     pub title: String,
     pub operations: Vec<Operation>,
+    /// The group's query structs, shared by operations with the same
+    /// optional query parameters.
+    pub queries: Vec<QueryStruct>,
+}
+
+/// A struct of optional query parameters, set on a call with `.query(…)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryStruct {
+    /// `MakeRetiredQuery`, or `SelectQuery` when shared.
+    pub name: String,
+    pub params: Vec<OpParam>,
+    /// The methods that take it.
+    pub users: Vec<String>,
 }
 
 /// A path or query parameter of an operation.
@@ -174,16 +187,11 @@ pub struct Operation {
     pub path_params: Vec<OpParam>,
     pub required_query: Vec<OpParam>,
     pub optional_query: Vec<OpParam>,
+    /// The query struct for `optional_query` (see [`Group::queries`]).
+    pub query: Option<String>,
     pub body: OpBody,
     pub response: OpResponse,
     pub doc: String,
-}
-
-impl Operation {
-    /// The query struct's name, when the operation has optional query parameters.
-    pub fn query_struct(&self) -> Option<String> {
-        (!self.optional_query.is_empty()).then(|| format!("{}Query", self.pascal))
-    }
 }
 
 /// The whole resolved API.

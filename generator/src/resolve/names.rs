@@ -56,6 +56,17 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// A type name unique in this scope: a clash gets `2`, `3`, …
+    pub fn unique_type(&mut self, id: String) -> String {
+        if self.taken.insert(id.clone()) {
+            return id;
+        }
+        (2..)
+            .map(|n| format!("{id}{n}"))
+            .find(|c| self.taken.insert(c.clone()))
+            .unwrap_or(id)
+    }
+
     pub fn unique(&mut self, id: String) -> String {
         if self.taken.insert(id.clone()) {
             return id;

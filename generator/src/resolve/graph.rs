@@ -1,0 +1,228 @@
+//! The type graph of a resolved [`Api`]: which cargo features reach each
+//! type (so a feature compiles only what its endpoints use), and which
+//! struct fields close a cycle (the only fields that need a `Box`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::model::{Api, OpBody, OpResponse, RustType, TypeDef, TypeSpace};
+
+/// The named types a type mentions directly: `Vec<Map<User>>` → `User`.
+pub fn named_in(t: &RustType, out: &mut BTreeSet<String>) {
+    match t {
+        RustType::Struct(n) | RustType::Enum(n) | RustType::Opaque(n) => {
+            out.insert(n.clone());
+        }
+        RustType::Vec(t) | RustType::Map(t) => named_in(t, out),
+        _ => {}
+    }
+}
+
+/// The named types each type's fields mention.
+fn edges(space: &TypeSpace) -> BTreeMap<&str, BTreeSet<String>> {
+    space
+        .types
+        .iter()
+        .map(|(name, def)| {
+            let mut out = BTreeSet::new();
+            if let TypeDef::Struct(s) = def {
+                for f in &s.fields {
+                    named_in(&f.ty, &mut out);
+                }
+            }
+            (name.as_str(), out)
+        })
+        .collect()
+}
+
+/// For every type, the features (sorted) of the groups whose endpoints
+/// reach it through parameters, bodies, responses and fields. Types no
+/// endpoint reaches are absent.
+pub fn features_by_type(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
+    let edges = edges(&api.types);
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for g in api.groups.values() {
+        let mut roots = BTreeSet::new();
+        for op in &g.operations {
+            for p in op
+                .path_params
+                .iter()
+                .chain(&op.required_query)
+                .chain(&op.optional_query)
+            {
+                named_in(&p.ty, &mut roots);
+            }
+            if let OpBody::Json { ty, .. } = &op.body {
+                named_in(ty, &mut roots);
+            }
+            if let OpResponse::Json(ty) = &op.response {
+                named_in(ty, &mut roots);
+            }
+        }
+        let mut stack: Vec<String> = roots.into_iter().collect();
+        let mut seen = BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            if !seen.insert(n.clone()) {
+                continue;
+            }
+            if let Some(next) = edges.get(n.as_str()) {
+                stack.extend(next.iter().filter(|m| !seen.contains(*m)).cloned());
+            }
+        }
+        for n in seen {
+            out.entry(n).or_default().insert(g.feature.clone());
+        }
+    }
+    out
+}
+
+/// The `(struct, field)` pairs that must be boxed: a field holding a struct
+/// directly (not in a `Vec` or map, which already allocate) whose type
+/// leads back to the struct holding it.
+pub fn boxed_fields(space: &TypeSpace) -> BTreeSet<(String, String)> {
+    // Direct edges only: a `Vec<T>` field never makes a type infinitely sized.
+    let direct: BTreeMap<&str, Vec<(&str, &str)>> = space
+        .types
+        .iter()
+        .filter_map(|(name, def)| match def {
+            TypeDef::Struct(s) => Some((
+                name.as_str(),
+                s.fields
+                    .iter()
+                    .filter_map(|f| match &f.ty {
+                        RustType::Struct(t) => Some((f.rust.as_str(), t.as_str())),
+                        _ => None,
+                    })
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    let reaches = |from: &str, to: &str| -> bool {
+        let mut stack = vec![from];
+        let mut seen = BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if seen.insert(n) {
+                if let Some(next) = direct.get(n) {
+                    stack.extend(next.iter().map(|(_, t)| *t));
+                }
+            }
+        }
+        false
+    };
+    let mut out = BTreeSet::new();
+    for (name, fields) in &direct {
+        for (field, target) in fields {
+            if reaches(target, name) {
+                out.insert((name.to_string(), field.to_string()));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::HttpMethod;
+    use crate::resolve::model::{Field, Group, Operation, Origin, StructDef};
+
+    fn field(name: &str, ty: RustType) -> Field {
+        Field {
+            wire: name.into(),
+            rust: name.into(),
+            ty,
+            doc: None,
+        }
+    }
+
+    fn structure(name: &str, fields: Vec<Field>) -> (String, TypeDef) {
+        (
+            name.into(),
+            TypeDef::Struct(StructDef {
+                name: name.into(),
+                doc: None,
+                fields,
+                origin: Origin::Documented,
+            }),
+        )
+    }
+
+    fn op(response: RustType) -> Operation {
+        Operation {
+            uid: "v1X_Y".into(),
+            endpoint: 0,
+            rust: "y".into(),
+            pascal: "Y".into(),
+            method: HttpMethod::Get,
+            path: "/y".into(),
+            path_params: vec![],
+            required_query: vec![],
+            optional_query: vec![],
+            query: None,
+            body: OpBody::None,
+            response: OpResponse::Json(response),
+            doc: String::new(),
+        }
+    }
+
+    fn group(feature: &str, ops: Vec<Operation>) -> (String, Group) {
+        (
+            feature.into(),
+            Group {
+                type_name: feature.into(),
+                module: feature.into(),
+                feature: feature.into(),
+                title: feature.into(),
+                operations: ops,
+                queries: vec![],
+            },
+        )
+    }
+
+    fn space() -> TypeSpace {
+        let s = |n: &str| RustType::Struct(n.into());
+        TypeSpace {
+            types: [
+                structure("A", vec![field("b", s("B"))]),
+                structure("B", vec![field("a", s("A")), field("c", s("C"))]),
+                structure("C", vec![field("cs", RustType::Vec(Box::new(s("C"))))]),
+                structure("D", vec![]),
+            ]
+            .into_iter()
+            .collect(),
+        }
+    }
+
+    #[test]
+    fn features_reach_types_transitively() {
+        let api = Api {
+            types: space(),
+            groups: [
+                group("one", vec![op(RustType::Struct("A".into()))]),
+                group("two", vec![op(RustType::Vec(Box::new(RustType::Struct("C".into()))))]),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let reach = features_by_type(&api);
+        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+        assert_eq!(reach["A"], set(&["one"]));
+        assert_eq!(reach["B"], set(&["one"]));
+        assert_eq!(reach["C"], set(&["one", "two"]));
+        assert!(!reach.contains_key("D"), "no endpoint reaches D");
+    }
+
+    #[test]
+    fn only_direct_cycles_are_boxed() {
+        let boxed = boxed_fields(&space());
+        let pairs: Vec<(&str, &str)> = boxed
+            .iter()
+            .map(|(s, f)| (s.as_str(), f.as_str()))
+            .collect();
+        // A ↔ B is a cycle; B → C is not; C's self-reference is in a Vec.
+        assert_eq!(pairs, vec![("A", "b"), ("B", "a")]);
+    }
+}
