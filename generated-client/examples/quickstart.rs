@@ -11,8 +11,8 @@ async fn main() -> Result<(), superoffice_webapi::Error> {
         .app_token("my-app-token")
         .accept_language("en")
         .build()?;
-    let request = types::UnassignThirdPartyLicensesRequest::default();
-    let answer = client.license_agent().unassign_third_party_licenses(&request).await?;
+    let request = types::MakeRetiredRequest::default();
+    let answer = client.user_agent().make_retired(&request).await?;
     println!("{answer:?}");
     Ok(())
 }

@@ -2,15 +2,38 @@
 
 //! A client for the SuperOffice WebAPI, generated from its reference pages.
 //!
-//! Build a [`Client`], then call an endpoint through its group:
-//! `client.user_agent().get_user(42).await?`. Request and response
-//! bodies are in [`types`].
+//! Build a [`Client`], then call an endpoint through its group (each
+//! group is a cargo feature); request and response bodies are in
+//! [`types`]. From `examples/quickstart.rs`, which `cargo test` builds:
+//!
+//! ```rust,ignore
+//! use superoffice_webapi::{types, Client};
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), superoffice_webapi::Error> {
+//!     let client = Client::builder("https://online.superoffice.com/Cust12345")
+//!         .bearer(std::env::var("SO_TOKEN").unwrap_or_default())
+//!         .app_token("my-app-token")
+//!         .accept_language("en")
+//!         .build()?;
+//!     let request = types::MakeRetiredRequest::default();
+//!     let answer = client.user_agent().make_retired(&request).await?;
+//!     println!("{answer:?}");
+//!     Ok(())
+//! }
+//! ```
+
 pub mod runtime;
+
 pub mod types;
+
 #[cfg(feature = "license-agent")]
 pub mod license_agent;
+
 #[cfg(feature = "user-agent")]
 pub mod user_agent;
+
 pub use runtime::{
     ApiError, Auth, Client, ClientBuilder, DateTime, DecodeError, Error, Headers,
+    RetryPolicy, TransportError,
 };

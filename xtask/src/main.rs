@@ -6,8 +6,16 @@
 //!   files and fails instead of writing.
 //! - `bench [DIR]`: parse speed of the release generator over a docs tree
 //!   (default `../shared/corpus/reference`), in process and end to end.
+//! - `bench-client [DIR] [--feature F]`: what the crate generated from a
+//!   docs tree costs its users to build and test.
+//! - `features [DIR]`: builds the crate generated from a docs tree with
+//!   each feature alone (and none), warnings denied.
+//! - `stats [DIR]`: the types and operations the generator resolves.
 
+mod bench_client;
+mod features;
 mod regen;
+mod stats;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -19,12 +27,31 @@ tasks:
   regen [--check] [--docs DIR] [--out DIR]
                 generate the client crate (default docs-input -> generated-client);
                 --check fails, listing stale files, instead of writing
-  bench [DIR]   parse speed over DIR (default ../shared/corpus/reference), release build";
+  bench [DIR]   parse speed over DIR (default ../shared/corpus/reference), release build
+  bench-client [DIR] [--feature F]
+                build and test cost of the crate generated from DIR (default the reference)
+  features [DIR] [--only F,G,…]
+                build the crate generated from DIR with each feature alone, warnings denied
+  stats [DIR]   structs, enums, their origins, merged duplicates, raw-JSON share, paging";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("bench") => bench(args.get(1).map(PathBuf::from)),
+        Some("bench-client") => {
+            let mut docs = None;
+            let mut feature = None;
+            let mut it = args[1..].iter();
+            while let Some(a) = it.next() {
+                match a.as_str() {
+                    "--feature" => feature = it.next().cloned(),
+                    other => docs = Some(PathBuf::from(other)),
+                }
+            }
+            bench_client::bench_client(docs, feature)
+        }
+        Some("features") => features::features(&args[1..]),
+        Some("stats") => stats::stats(args.get(1).map(PathBuf::from)),
         Some("regen") => {
             regen::Args::parse(&args[1..], &workspace_root()).and_then(|a| regen::regen(&a))
         }
@@ -42,18 +69,18 @@ fn main() -> ExitCode {
     }
 }
 
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
-fn run(cmd: &mut Command) -> Result<(), String> {
+pub(crate) fn run(cmd: &mut Command) -> Result<(), String> {
     let status = cmd.status().map_err(|e| format!("running {cmd:?}: {e}"))?;
     if status.success() {
         Ok(())

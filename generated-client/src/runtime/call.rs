@@ -5,37 +5,22 @@
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::time::Duration;
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+
 use serde::de::DeserializeOwned;
 
 use super::client::{header_setters, Client, Headers};
-use super::error::{ApiError, DecodeError, Error};
+use super::error::{DecodeError, Error};
+use super::retry::{self, RetryPolicy};
+use super::send::{self, Plan, Prepared};
 
-/// Characters escaped in a path segment (RFC 3986 `pchar` complement).
-const SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'/')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'\\')
-    .add(b'^')
-    .add(b'|');
-
-/// A path parameter value, percent-encoded for one path segment.
-pub fn path_segment(value: &impl std::fmt::Display) -> String {
-    utf8_percent_encode(&value.to_string(), SEGMENT).to_string()
-}
+pub use super::path::path_segment;
 
 /// A value that can be sent as a query parameter.
 pub trait QueryValue {
+    /// The value as it goes in the query string (before percent-encoding).
     fn to_query(&self) -> String;
 }
 
@@ -91,7 +76,9 @@ impl QueryParams for NoQuery {
 
 /// What a successful response decodes into.
 pub trait Decode {
+    /// The decoded value.
     type Output;
+    /// Decodes a successful answer's body.
     fn decode(body: bytes::Bytes) -> Result<Self::Output, Error>;
 }
 
@@ -114,6 +101,7 @@ pub fn decode_json<T: DeserializeOwned>(body: bytes::Bytes) -> Result<T, Error> 
             path,
             source: e.into_inner(),
             body: body.clone(),
+            endpoint: String::new(),
         })
     })
 }
@@ -141,23 +129,32 @@ impl Decode for Raw {
 /// A request body.
 #[derive(Debug)]
 pub enum Body {
+    /// No body.
     None,
     /// Encoded JSON (or the encoding error, reported when sent).
     Json(Result<Vec<u8>, serde_json::Error>),
     /// Bytes with their content type (image uploads).
     Binary {
+        /// The content.
         bytes: bytes::Bytes,
+        /// Its media type, e.g. `image/png`.
         content_type: String,
     },
 }
 
 impl Body {
+    /// `value` as a JSON body.
     pub fn json(value: &impl serde::Serialize) -> Body {
         Body::Json(serde_json::to_vec(value))
     }
 }
 
 /// One prepared call; `.await` sends it.
+///
+/// Before anything is sent the path is checked (see
+/// [`path_segment`]); then the call is sent within its time limit, retried
+/// by its [`RetryPolicy`], and redirects are followed by the
+/// [rules](super::redirect) that keep credentials safe.
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Call<'a, D, Q = NoQuery> {
     client: &'a Client,
@@ -167,6 +164,9 @@ pub struct Call<'a, D, Q = NoQuery> {
     query: Q,
     body: Body,
     headers: Headers,
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    retry_non_idempotent: Option<bool>,
     decode: PhantomData<fn() -> D>,
 }
 
@@ -181,6 +181,9 @@ impl<'a, D: Decode, Q: QueryParams + Default> Call<'a, D, Q> {
             query: Q::default(),
             body,
             headers: Headers::default(),
+            timeout: None,
+            retry: None,
+            retry_non_idempotent: None,
             decode: PhantomData,
         }
     }
@@ -205,6 +208,34 @@ impl<'a, D: Decode, Q: QueryParams + Default> Call<'a, D, Q> {
 
     header_setters!("this call");
 
+    /// How long each attempt of this call may take, instead of the
+    /// client's [`timeout`](super::ClientBuilder::timeout).
+    pub fn timeout(mut self, limit: Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's
+    /// ([`RetryPolicy::none`] for a single attempt).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Whether this `POST` may be retried on `502`, `503`, `504` and
+    /// connection failures, whatever the client's policy says.
+    pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
+        self.retry_non_idempotent = Some(yes);
+        self
+    }
+
+    /// Declares this call safe to send twice, so it is retried like a `GET`
+    /// even if it is a `POST`: use it for the agent endpoints that only
+    /// read (`…/Agents/…/Get…`).
+    pub fn idempotent(self) -> Self {
+        self.retry_non_idempotent(true)
+    }
+
     /// The URL this call goes to (without the query string).
     pub fn url(&self) -> String {
         self.client.url(&self.path)
@@ -212,46 +243,92 @@ impl<'a, D: Decode, Q: QueryParams + Default> Call<'a, D, Q> {
 
     /// Sends the call and decodes the answer.
     pub async fn send(self) -> Result<D::Output, Error> {
-        let mut req = self
-            .client
-            .http()
-            .request(self.method, self.client.url(&self.path))
-            .header(reqwest::header::ACCEPT, "application/json");
+        let endpoint = format!("{} {}", self.method, self.path);
+        let plan = self.plan();
         let mut query = self.required_query;
         query.extend(self.query.pairs());
-        if !query.is_empty() {
-            req = req.query(&query);
-        }
-        if let Some(auth) = self.client.auth().header_value() {
-            req = req.header(reqwest::header::AUTHORIZATION, auth);
-        }
-        for (name, value) in self.client.headers().merged(&self.headers).pairs() {
-            req = req.header(name, value);
-        }
-        req = match self.body {
-            Body::None => req,
-            Body::Json(Ok(bytes)) => req
-                .header(
-                    reqwest::header::CONTENT_TYPE,
-                    "application/json; charset=utf-8",
-                )
-                .body(bytes),
-            Body::Json(Err(e)) => return Err(Error::Encode(e)),
-            Body::Binary {
-                bytes,
-                content_type,
-            } => req
-                .header(reqwest::header::CONTENT_TYPE, content_type)
-                .body(bytes),
+        let url = super::path::url(self.client.base(), &self.path, &query)?;
+        let mut headers = request_headers(self.client, &self.headers)?;
+        let body = request_body(self.body, &mut headers)?;
+        let req = Prepared {
+            method: self.method,
+            url,
+            headers,
+            body,
         };
-        let resp = req.send().await?;
-        let status = resp.status();
-        let body = resp.bytes().await?;
-        if !status.is_success() {
-            return Err(Error::Api(ApiError::new(status.as_u16(), body)));
-        }
-        D::decode(body)
+        let body = send::send(self.client.http(), &req, plan).await?;
+        D::decode(body).map_err(|e| match e {
+            Error::Decode(mut d) => {
+                d.endpoint = endpoint;
+                Error::Decode(d)
+            }
+            other => other,
+        })
     }
+
+    /// The time limit and retry policy of this call: its own where it has
+    /// them, else the client's.
+    fn plan(&self) -> Plan {
+        let mut retry = self.retry.unwrap_or(*self.client.retry_policy());
+        if let Some(yes) = self.retry_non_idempotent {
+            retry.retry_non_idempotent = yes;
+        }
+        Plan {
+            timeout: self.timeout.unwrap_or(self.client.timeout()),
+            retry,
+            repeatable: retry.retry_non_idempotent || retry::is_idempotent(&self.method),
+        }
+    }
+}
+
+/// `Accept`, `Authorization` and the SuperOffice headers of a call.
+fn request_headers(client: &Client, call: &Headers) -> Result<HeaderMap, Error> {
+    let mut headers = HeaderMap::new();
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    if let Some(auth) = client.auth().header_value() {
+        headers.insert(AUTHORIZATION, header_value("Authorization", &auth)?);
+    }
+    for (name, value) in client.headers().merged(call).pairs() {
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::Config(format!("`{name}` is not a header name")))?;
+        headers.append(header, header_value(name, value)?);
+    }
+    Ok(headers)
+}
+
+/// The bytes of a request body, with its `Content-Type` added to `headers`.
+fn request_body(body: Body, headers: &mut HeaderMap) -> Result<Option<bytes::Bytes>, Error> {
+    match body {
+        Body::None => Ok(None),
+        Body::Json(Ok(bytes)) => {
+            headers.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            );
+            Ok(Some(bytes::Bytes::from(bytes)))
+        }
+        Body::Json(Err(e)) => Err(Error::Encode(e)),
+        Body::Binary {
+            bytes,
+            content_type,
+        } => {
+            headers.insert(CONTENT_TYPE, header_value("Content-Type", &content_type)?);
+            Ok(Some(bytes))
+        }
+    }
+}
+
+/// A header value, marked sensitive (never printed, never indexed by
+/// HTTP/2 header compression) when it carries credentials. A value that
+/// cannot be sent (a line break) is a configuration error that names the
+/// header but not the value.
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
+    let mut v = HeaderValue::from_str(value)
+        .map_err(|_| Error::Config(format!("the value of header `{name}` cannot be sent")))?;
+    if HeaderName::from_bytes(name.as_bytes()).is_ok_and(|n| super::redirect::is_secret(&n)) {
+        v.set_sensitive(true);
+    }
+    Ok(v)
 }
 
 impl<'a, D, Q> IntoFuture for Call<'a, D, Q>
@@ -398,9 +475,150 @@ mod tests {
         )
         .await
         .expect_err("decode");
+        assert!(
+            err.to_string()
+                .starts_with("the response of GET /api/v1/bad did not decode at `List[1]`: "),
+            "{err}"
+        );
         let Error::Decode(d) = err else {
             panic!("{err:?}")
         };
         assert_eq!(d.path, "List[1]");
+        assert_eq!(d.endpoint, "GET /api/v1/bad");
+    }
+
+    async fn received(server: &MockServer) -> Vec<wiremock::Request> {
+        server.received_requests().await.unwrap_or_default()
+    }
+
+    #[tokio::test]
+    async fn path_parameters_arrive_as_one_encoded_segment_under_the_base() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+        let client = Client::builder(format!("{}/Cust12345/api", server.uri()))
+            .build()
+            .expect("client");
+        for (value, sent) in [
+            ("../../x", "..%2F..%2Fx"),
+            ("1?admin=1#f", "1%3Fadmin%3D1%23f"),
+            ("50% off/Æ", "50%25%20off%2F%C3%86"),
+            ("...", "..."),
+        ] {
+            Call::<Empty>::new(
+                &client,
+                reqwest::Method::GET,
+                format!("/api/v1/Contact/{}/Image", path_segment(&value)),
+                Body::None,
+            )
+            .await
+            .expect("sent");
+            let last = received(&server).await.pop().expect("a request");
+            assert_eq!(
+                last.url.path(),
+                format!("/Cust12345/api/v1/Contact/{sent}/Image")
+            );
+            assert_eq!(last.url.query(), None);
+        }
+    }
+
+    #[tokio::test]
+    async fn empty_and_dot_path_parameters_are_not_sent() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(0)
+            .mount(&server)
+            .await;
+        let client = Client::builder(server.uri()).build().expect("client");
+        for value in ["", ".", ".."] {
+            let err = Call::<Empty>::new(
+                &client,
+                reqwest::Method::GET,
+                format!("/api/v1/Contact/{}", path_segment(&value)),
+                Body::None,
+            )
+            .await
+            .expect_err("rejected");
+            assert!(matches!(err, Error::InvalidPath { .. }), "{err:?}");
+            assert!(
+                err.to_string()
+                    .starts_with("not sent to `/api/v1/Contact/{…}`: a path parameter is "),
+                "{err}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn query_values_cannot_add_parameters() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+        let client = Client::builder(server.uri()).build().expect("client");
+        Call::<Empty, Q>::new(
+            &client,
+            reqwest::Method::GET,
+            "/api/v1/Contact".into(),
+            Body::None,
+        )
+        .required("name", "a&admin=1#frag")
+        .query(Q {
+            select: Some("x=y&z".into()),
+        })
+        .await
+        .expect("sent");
+        let last = received(&server).await.pop().expect("a request");
+        let pairs: Vec<(String, String)> = last.url.query_pairs().into_owned().collect();
+        assert_eq!(
+            pairs,
+            [
+                ("name".to_string(), "a&admin=1#frag".to_string()),
+                ("$select".to_string(), "x=y&z".to_string())
+            ]
+        );
+        assert_eq!(last.url.fragment(), None);
+    }
+
+    #[tokio::test]
+    async fn errors_say_what_superoffice_said_and_keep_secrets_out() {
+        let server = MockServer::start().await;
+        Mock::given(path("/api/v1/Contact/99999"))
+            .respond_with(ResponseTemplate::new(404).set_body_raw(
+                r#"{"Error": true, "ErrorType": "SoNotFoundException", "ErrorMessage": "Contact id 99999 not found", "ErrorSource": "ContactAgent"}"#,
+                "application/json",
+            ))
+            .mount(&server)
+            .await;
+        let client = Client::builder(server.uri())
+            .basic("user", "secret-password")
+            .app_token("secret-app")
+            .header("X-Key", "secret-extra")
+            .build()
+            .expect("client");
+        let err = Call::<Empty>::new(
+            &client,
+            reqwest::Method::GET,
+            format!("/api/v1/Contact/{}", path_segment(&99999)),
+            Body::None,
+        )
+        .await
+        .expect_err("404");
+        assert_eq!(
+            err.to_string(),
+            "the server answered 404: SoNotFoundException: Contact id 99999 not found"
+        );
+        let Error::Api(api) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(api.error_type(), Some("SoNotFoundException"));
+        assert_eq!(api.message(), Some("Contact id 99999 not found"));
+        let shown = format!("{err} {err:?} {client:?}");
+        for secret in ["secret", "c2VjcmV0"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
     }
 }

@@ -2,8 +2,10 @@
 //! every call.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::error::Error;
+use super::retry::RetryPolicy;
 
 /// How calls authenticate.
 #[derive(Clone, PartialEq, Eq)]
@@ -11,7 +13,12 @@ pub enum Auth {
     /// No `Authorization` header.
     None,
     /// `Authorization: Basic base64(user:password)` (on-site installations).
-    Basic { user: String, password: String },
+    Basic {
+        /// The user name.
+        user: String,
+        /// The password (never printed).
+        password: String,
+    },
     /// `Authorization: Bearer <token>` (Online, OAuth/OpenID Connect).
     Bearer(String),
     /// `Authorization: SOTicket <ticket>` (a SuperOffice credential ticket).
@@ -47,28 +54,14 @@ impl Auth {
 
 /// Standard base64 with padding (all Basic auth needs).
 fn base64(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk.first().copied().unwrap_or(0),
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(input)
 }
 
 /// The optional SuperOffice headers, set on the client and overridable per call.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// `Debug` shows the app token and the values of the extra headers as `***`.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Headers {
     /// `SO-AppToken`: identifies the partner application (Online, server to server).
     pub app_token: Option<String>,
@@ -82,6 +75,26 @@ pub struct Headers {
     pub so_time_zone: Option<String>,
     /// Any other headers, sent as given.
     pub extra: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for Headers {
+    /// Never prints the app token or the values of extra headers.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "***");
+        let extra: Vec<(&str, &str)> = self
+            .extra
+            .iter()
+            .map(|(n, _)| (n.as_str(), "***"))
+            .collect();
+        f.debug_struct("Headers")
+            .field("app_token", &hidden(&self.app_token))
+            .field("accept_language", &self.accept_language)
+            .field("so_language", &self.so_language)
+            .field("so_culture", &self.so_culture)
+            .field("so_time_zone", &self.so_time_zone)
+            .field("extra", &extra)
+            .finish()
+    }
 }
 
 impl Headers {
@@ -157,16 +170,34 @@ macro_rules! header_setters {
 }
 pub(crate) use header_setters;
 
+/// How long connecting may take, unless [`ClientBuilder::connect_timeout`]
+/// says otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long one attempt of a call may take in all (connecting, sending,
+/// redirects, reading the answer), unless [`ClientBuilder::timeout`] or
+/// [`Call::timeout`](super::Call::timeout) says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// Sets up a [`Client`].
+///
+/// The defaults: [`DEFAULT_CONNECT_TIMEOUT`], [`DEFAULT_TIMEOUT`] per
+/// attempt, [`RetryPolicy::default`] (three attempts; `POST`s are retried
+/// only on `429`), redirects followed within the
+/// [rules](super::redirect) that keep credentials safe.
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
     base_url: String,
     auth: Auth,
     headers: Headers,
     http: Option<reqwest::Client>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
 }
 
 impl ClientBuilder {
+    /// Authenticates with `Authorization: Basic` (on-site installations).
     pub fn basic(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
         self.auth = Auth::Basic {
             user: user.into(),
@@ -175,16 +206,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Authenticates with `Authorization: Bearer` (Online, OAuth/OpenID Connect).
     pub fn bearer(mut self, token: impl Into<String>) -> Self {
         self.auth = Auth::Bearer(token.into());
         self
     }
 
+    /// Authenticates with `Authorization: SOTicket` (a credential ticket).
     pub fn so_ticket(mut self, ticket: impl Into<String>) -> Self {
         self.auth = Auth::SoTicket(ticket.into());
         self
     }
 
+    /// Authenticates as given.
     pub fn auth(mut self, auth: Auth) -> Self {
         self.auth = auth;
         self
@@ -198,35 +232,113 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this reqwest client (timeouts, proxies, connection pool).
+    /// How long connecting may take (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    /// Not used with [`http_client`](Self::http_client), which has its own.
+    pub fn connect_timeout(mut self, limit: Duration) -> Self {
+        self.connect_timeout = limit;
+        self
+    }
+
+    /// How long one attempt of a call may take in all (default
+    /// [`DEFAULT_TIMEOUT`]); a call that runs out of time fails with an
+    /// error whose [`is_timeout`](Error::is_timeout) is true, and is not
+    /// retried.
+    pub fn timeout(mut self, limit: Duration) -> Self {
+        self.timeout = limit;
+        self
+    }
+
+    /// When failed calls are tried again (default [`RetryPolicy::default`];
+    /// [`RetryPolicy::none`] turns retries off). See [`retry`](super::retry)
+    /// for which failures are retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Also retries `POST` calls on `502`, `503`, `504` and connection
+    /// failures. SuperOffice's agent endpoints are all `POST`; turn this on
+    /// only when the calls you make are safe to repeat (reads), or opt in
+    /// per call with [`Call::idempotent`](super::Call::idempotent).
+    pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
+        self.retry.retry_non_idempotent = yes;
+        self
+    }
+
+    /// Uses this reqwest client (proxies, connection pool, TLS roots).
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: the
+    /// runtime follows redirects itself, never from `https` to `http` and
+    /// without credentials to other hosts; a client that follows them on
+    /// its own does so by its own rules. The
+    /// [`connect_timeout`](Self::connect_timeout) is the given client's
+    /// business; the overall [`timeout`](Self::timeout) still applies.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
     }
 
+    /// Checks the base URL and builds the client.
+    ///
+    /// The base URL must say its scheme: `https://…`, or `http://…` for a
+    /// server that really is plain HTTP (a test server, an on-site
+    /// installation without TLS). It must not carry credentials, a query or
+    /// a fragment.
     pub fn build(self) -> Result<Client, Error> {
-        let base = reqwest::Url::parse(&self.base_url)
-            .map_err(|e| Error::Config(format!("base URL `{}`: {e}", self.base_url)))?;
-        if !matches!(base.scheme(), "http" | "https") {
-            return Err(Error::Config(format!(
-                "base URL `{}`: expected http or https",
-                self.base_url
-            )));
+        let bad = |why: &str| {
+            Error::Config(format!(
+                "base URL `{}`: {why}",
+                without_userinfo(&self.base_url)
+            ))
+        };
+        let base = reqwest::Url::parse(&self.base_url).map_err(|e| bad(&e.to_string()))?;
+        if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
+            return Err(bad("expected an http:// or https:// URL"));
+        }
+        if !base.username().is_empty() || base.password().is_some() {
+            return Err(bad("credentials belong in `.basic(…)`, not in the URL"));
+        }
+        if base.query().is_some() || base.fragment().is_some() {
+            return Err(bad("expected no query or fragment"));
         }
         let mut root = base.as_str().trim_end_matches('/').to_string();
         // An on-site `…/api` root: the documented paths start with `/api`.
-        let api_root = root.to_ascii_lowercase().ends_with("/api");
-        if api_root {
+        if root.to_ascii_lowercase().ends_with("/api") {
             root.truncate(root.len() - 4);
         }
+        let base = reqwest::Url::parse(&root).map_err(|e| bad(&e.to_string()))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .https_only(base.scheme() == "https")
+                .build()
+                .map_err(|e| Error::Config(format!("the HTTP client: {e}")))?,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 root,
+                base,
                 auth: self.auth,
                 headers: self.headers,
-                http: self.http.unwrap_or_default(),
+                http,
+                timeout: self.timeout,
+                retry: self.retry,
             }),
         })
+    }
+}
+
+/// A URL as typed, for error messages: any `user:password@` shown as `***@`.
+fn without_userinfo(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
+        None => url.to_string(),
     }
 }
 
@@ -235,9 +347,13 @@ struct Inner {
     /// The base URL without a trailing slash or `/api`; documented paths
     /// (`/api/v1/…`) are appended to it.
     root: String,
+    /// `root`, parsed.
+    base: reqwest::Url,
     auth: Auth,
     headers: Headers,
     http: reqwest::Client,
+    timeout: Duration,
+    retry: RetryPolicy,
 }
 
 /// A SuperOffice WebAPI client. Cheap to clone; clones share connections.
@@ -250,12 +366,18 @@ impl Client {
     /// Starts a client for a tenant: an Online URL such as
     /// `https://online.superoffice.com/Cust12345`, or an on-site root such
     /// as `https://crm.example.com/SuperOffice/api`.
+    ///
+    /// Calls go over HTTPS (rustls); plain `http://` is used only when the
+    /// URL says so, and a redirect never leads from `https` to `http`.
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             base_url: base_url.into(),
             auth: Auth::None,
             headers: Headers::default(),
             http: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            retry: RetryPolicy::default(),
         }
     }
 
@@ -264,12 +386,29 @@ impl Client {
         format!("{}{}", self.inner.root, path)
     }
 
+    /// How calls authenticate.
     pub fn auth(&self) -> &Auth {
         &self.inner.auth
     }
 
+    /// The headers sent with every call.
     pub fn headers(&self) -> &Headers {
         &self.inner.headers
+    }
+
+    /// How long one attempt of a call may take.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// When failed calls are tried again.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The base URL documented paths are appended to.
+    pub(crate) fn base(&self) -> &reqwest::Url {
+        &self.inner.base
     }
 
     pub(crate) fn http(&self) -> &reqwest::Client {
@@ -321,6 +460,29 @@ mod tests {
     }
 
     #[test]
+    fn base_urls_say_their_scheme_and_carry_no_secrets() {
+        for bad in [
+            "crm.example.com/SuperOffice",
+            "localhost:8080",
+            "ftp://crm.example.com",
+            "https://user:pw@crm.example.com",
+            "https://crm.example.com/?x=1",
+            "https://crm.example.com/#f",
+        ] {
+            let err = Client::builder(bad).build().expect_err(bad);
+            assert!(matches!(err, Error::Config(_)), "{bad}: {err:?}");
+            assert!(!err.to_string().contains("pw"), "{err}");
+        }
+        let plain = Client::builder("http://crm.example.com/SuperOffice/api")
+            .build()
+            .expect("explicit http");
+        assert_eq!(
+            plain.url("/api/v1/User/1"),
+            "http://crm.example.com/SuperOffice/api/v1/User/1"
+        );
+    }
+
+    #[test]
     fn per_call_headers_override_client_headers() {
         let client = Headers {
             accept_language: Some("en".into()),
@@ -342,5 +504,12 @@ mod tests {
     fn debug_hides_secrets() {
         let s = format!("{:?}", Auth::Bearer("secret".into()));
         assert!(!s.contains("secret"));
+        let builder = Client::builder("https://h.example")
+            .basic("u", "secret-pw")
+            .app_token("secret-app")
+            .header("X-Key", "secret-extra");
+        let s = format!("{builder:?}");
+        assert!(!s.contains("secret"), "{s}");
+        assert!(s.contains("X-Key"), "{s}");
     }
 }

@@ -4,8 +4,9 @@
 //! server also sends local times without an offset
 //! (`2023-05-02T10:00:00`), offsets without a colon (`-0500`), and
 //! `0001-01-01T00:00:00` for "no date". [`DateTime`] reads all of them and
-//! writes them back in the form they came in; carrier fields read the
-//! "no date" value as `None` (see [`nullable`]).
+//! writes them back exactly as they came, so a carrier read and saved back
+//! changes nothing; [`DateTime::is_empty_marker`] tells the "no date" value
+//! (and [`nullable`] reads it as `None` where a caller prefers that).
 
 use std::fmt;
 
@@ -13,10 +14,29 @@ use chrono::{FixedOffset, NaiveDateTime, TimeZone};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A date and time, with the UTC offset when the server gave one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// Equality and hashing compare the time and offset, not the text form.
+#[derive(Debug, Clone)]
 pub struct DateTime {
     local: NaiveDateTime,
     offset: Option<FixedOffset>,
+    /// The text it was parsed from, written back unchanged.
+    source: Option<Box<str>>,
+}
+
+impl PartialEq for DateTime {
+    fn eq(&self, other: &Self) -> bool {
+        self.local == other.local && self.offset == other.offset
+    }
+}
+
+impl Eq for DateTime {}
+
+impl std::hash::Hash for DateTime {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.local.hash(state);
+        self.offset.hash(state);
+    }
 }
 
 impl DateTime {
@@ -25,6 +45,7 @@ impl DateTime {
         DateTime {
             local: dt.naive_local(),
             offset: Some(*dt.offset()),
+            source: None,
         }
     }
 
@@ -33,6 +54,7 @@ impl DateTime {
         DateTime {
             local,
             offset: None,
+            source: None,
         }
     }
 
@@ -58,8 +80,15 @@ impl DateTime {
             && self.local.and_utc().timestamp_subsec_nanos() == 0
     }
 
-    /// Parses every form listed in the module docs.
-    pub fn parse(s: &str) -> Result<Self, String> {
+    /// Parses every form listed in the module docs; the value is written
+    /// back (by `Display` and serde) exactly as `text`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut dt = Self::parse_form(text)?;
+        dt.source = Some(text.into());
+        Ok(dt)
+    }
+
+    fn parse_form(s: &str) -> Result<Self, String> {
         let s = s.trim();
         if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
             return Ok(DateTime::with_offset(dt));
@@ -77,7 +106,11 @@ impl DateTime {
                 let offset = (naive.len() != s.len())
                     .then(|| FixedOffset::east_opt(0))
                     .flatten();
-                return Ok(DateTime { local, offset });
+                return Ok(DateTime {
+                    local,
+                    offset,
+                    source: None,
+                });
             }
         }
         if let Ok(date) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
@@ -91,9 +124,13 @@ impl DateTime {
 const YEAR_ONE_SECS: i64 = -62_135_596_800;
 
 impl fmt::Display for DateTime {
-    /// RFC 3339, with as many fraction digits as needed (none for whole
-    /// seconds) and the offset only when known.
+    /// The text it was read from; else RFC 3339, with as many fraction
+    /// digits as needed (none for whole seconds) and the offset only when
+    /// known.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(text) = &self.source {
+            return f.write_str(text);
+        }
         write!(f, "{}", self.local.format("%Y-%m-%dT%H:%M:%S"))?;
         let nanos = self.local.and_utc().timestamp_subsec_nanos();
         if nanos > 0 {
@@ -168,12 +205,26 @@ mod tests {
     #[test]
     fn forms_the_server_sends() {
         assert_eq!(round("2023-05-02T10:00:00"), "2023-05-02T10:00:00");
-        assert_eq!(
-            round("2023-05-02T10:00:00-0500"),
-            "2023-05-02T10:00:00-05:00"
+        // Written back exactly as read.
+        for form in [
+            "2023-05-02T10:00:00-0500",
+            "2023-05-02T10:00:00Z",
+            "2023-05-02",
+            "2023-05-02 10:00:00.50",
+            "0001-01-01T00:00:00",
+        ] {
+            assert_eq!(round(form), form);
+        }
+        // Built from chrono: RFC 3339.
+        let built = DateTime::local(
+            DateTime::parse("2023-05-02T10:00:00.500").expect("parses").naive_local(),
         );
-        assert_eq!(round("2023-05-02T10:00:00Z"), "2023-05-02T10:00:00+00:00");
-        assert_eq!(round("2023-05-02"), "2023-05-02T00:00:00");
+        assert_eq!(built.to_string(), "2023-05-02T10:00:00.5");
+        assert_eq!(
+            DateTime::parse("2023-05-02T10:00:00Z").expect("Z"),
+            DateTime::parse("2023-05-02T10:00:00+00:00").expect("+00:00"),
+            "equal instants in different forms are equal"
+        );
         let dt = DateTime::parse("2023-05-02T10:00:00-0500").expect("parses");
         assert_eq!(
             dt.to_fixed_offset().map(|d| d.to_rfc3339()),

@@ -1,17 +1,23 @@
 //! The error of every call: the server said no ([`Error::Api`]), the
 //! request never got an answer ([`Error::Transport`]), or the answer did not
 //! have the documented shape ([`Error::Decode`]).
+//!
+//! Error messages and `Debug` output never contain credentials: the
+//! `Authorization` and `SO-AppToken` values are not part of any error.
 
 use std::fmt;
+use std::time::Duration;
 
 /// What went wrong with a call.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The server answered with a status that is not a success.
+    /// The server answered with a status that is not a success (after any
+    /// retries).
     Api(ApiError),
-    /// No usable answer: connection, TLS, timeout, redirect problems.
-    Transport(reqwest::Error),
+    /// No usable answer: connection, TLS or timeout problems (after any
+    /// retries).
+    Transport(TransportError),
     /// The answer's body did not decode into the documented type.
     Decode(DecodeError),
     /// The request body could not be encoded as JSON.
@@ -19,17 +25,55 @@ pub enum Error {
     /// The client was configured with something unusable (a bad base URL,
     /// a header value with a line break, …).
     Config(String),
+    /// The call's path is unsafe, so nothing was sent: a path parameter is
+    /// empty, `.` or `..` (it would call another endpoint), or the path
+    /// would leave the client's base URL.
+    InvalidPath {
+        /// The path, rejected parameters shown as `{…}`.
+        path: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// A redirect was refused: `https` to `http`, an unusable `Location`,
+    /// or too many redirects.
+    Redirect(String),
 }
 
-/// A non-success answer, with SuperOffice's own message when it sent one.
+/// A non-success answer, with what SuperOffice said about it.
+///
+/// SuperOffice's REST error body is
+/// `{"Error": true, "ErrorType": "SoNotFoundException", "ErrorMessage": "Contact id 99999 not found", "ErrorSource": "…"}`;
+/// OAuth endpoints answer `{"error": "invalid_grant", "error_description": "…"}`,
+/// and proxies plain text or HTML. [`error_type`](Self::error_type) and
+/// [`message`](Self::message) pick out what is there.
 #[derive(Debug, Clone)]
 pub struct ApiError {
+    /// The HTTP status.
     pub status: u16,
     /// The body as the server sent it.
     pub body: bytes::Bytes,
-    /// SuperOffice's error message (`Message`, `Error` or
-    /// `error_description` of a JSON error body), when present.
+    /// SuperOffice's error message (`ErrorMessage`, `Message`,
+    /// `error_description`, `Error` or `error` of a JSON error body, or a
+    /// short plain-text body), when present.
     pub message: Option<String>,
+    /// SuperOffice's error type (`ErrorType`, e.g. `SoNotFoundException`, or
+    /// an OAuth `error` code), when present.
+    pub error_type: Option<String>,
+    /// How many times the call was sent (more than one when it was retried).
+    pub attempts: u32,
+    /// How long the server asked to wait (`Retry-After`), when it said so.
+    pub retry_after: Option<Duration>,
+}
+
+/// No usable answer: the connection failed, or the call ran out of time.
+#[derive(Debug)]
+pub struct TransportError {
+    /// What reqwest reported (absent when the call's own deadline passed).
+    source: Option<reqwest::Error>,
+    /// The time limit, when the call ran out of it.
+    timed_out_after: Option<Duration>,
+    /// How many times the call was sent.
+    attempts: u32,
 }
 
 /// A body that did not match the documented type.
@@ -37,9 +81,13 @@ pub struct ApiError {
 pub struct DecodeError {
     /// Where in the JSON it failed, e.g. `Credentials[1].Type`.
     pub path: String,
+    /// What serde said.
     pub source: serde_json::Error,
     /// The body that failed to decode.
     pub body: bytes::Bytes,
+    /// The call whose answer it was, e.g. `GET /api/v1/Contact/5` (empty
+    /// when decoded outside a call).
+    pub endpoint: String,
 }
 
 impl Error {
@@ -47,49 +95,223 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::Transport(e) => e.status().map(|s| s.as_u16()),
+            Error::Transport(e) => e.source.as_ref()?.status().map(|s| s.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// The call ran out of time (connecting, or waiting for the answer).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(e) if e.is_timeout())
+    }
+
+    /// How many times the call was sent, for errors of a sent call.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api(e) => Some(e.attempts),
+            Error::Transport(e) => Some(e.attempts),
             _ => None,
         }
     }
 }
 
 impl ApiError {
-    /// Builds the error of a failed response, digging out SuperOffice's message.
+    /// Builds the error of a failed response, digging out SuperOffice's
+    /// error type and message.
     pub fn new(status: u16, body: bytes::Bytes) -> Self {
-        let message = error_message(&body);
+        let (error_type, message) = describe(&body);
         ApiError {
             status,
             body,
             message,
+            error_type,
+            attempts: 1,
+            retry_after: None,
         }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// SuperOffice's error type, e.g. `SoNotFoundException`.
+    pub fn error_type(&self) -> Option<&str> {
+        self.error_type.as_deref()
+    }
+
+    /// SuperOffice's error message, e.g. `Contact id 99999 not found`.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// SuperOffice's `ErrorSource` (where on the server it failed), when
+    /// the body has one.
+    pub fn error_source(&self) -> Option<String> {
+        let v: serde_json::Value = serde_json::from_slice(&self.body).ok()?;
+        v.get("ErrorSource")?.as_str().map(str::to_string)
+    }
+
+    /// How many times the call was sent.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// How long the server asked to wait before calling again.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
     }
 }
 
-/// SuperOffice sends errors as JSON objects with one of these keys.
-fn error_message(body: &[u8]) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let obj = v.as_object()?;
-    ["Message", "message", "Error", "error_description", "error"]
-        .iter()
-        .find_map(|k| obj.get(*k).and_then(|m| m.as_str()))
-        .map(str::to_string)
+impl TransportError {
+    /// A failure reported by reqwest, after `attempts` attempts.
+    pub fn new(source: reqwest::Error, attempts: u32) -> Self {
+        TransportError {
+            source: Some(source),
+            timed_out_after: None,
+            attempts,
+        }
+    }
+
+    /// The call got no complete answer within `limit`, after `attempts`
+    /// attempts.
+    pub fn timed_out(limit: Duration, attempts: u32) -> Self {
+        TransportError {
+            source: None,
+            timed_out_after: Some(limit),
+            attempts,
+        }
+    }
+
+    /// The call ran out of time (connecting, or waiting for the answer).
+    pub fn is_timeout(&self) -> bool {
+        self.timed_out_after.is_some() || self.source.as_ref().is_some_and(|e| e.is_timeout())
+    }
+
+    /// No connection could be made.
+    pub fn is_connect(&self) -> bool {
+        self.source.as_ref().is_some_and(|e| e.is_connect())
+    }
+
+    /// How many times the call was sent.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// What reqwest reported, if the failure came from it.
+    pub fn reqwest_error(&self) -> Option<&reqwest::Error> {
+        self.source.as_ref()
+    }
+}
+
+/// The error type and message of an error body: SuperOffice's
+/// `ErrorType`/`ErrorMessage`, OAuth's `error`/`error_description`, other
+/// JSON with a message, or a short one-line plain-text body.
+fn describe(body: &[u8]) -> (Option<String>, Option<String>) {
+    let text = |v: Option<&serde_json::Value>| v.and_then(|m| m.as_str()).map(str::to_string);
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(obj)) => {
+            let message = [
+                "ErrorMessage",
+                "Message",
+                "message",
+                "error_description",
+                "Error",
+                "error",
+            ]
+            .iter()
+            .find_map(|k| text(obj.get(*k)));
+            let error_type = text(obj.get("ErrorType")).or_else(|| {
+                // OAuth: `error` is the code when a description says more.
+                obj.contains_key("error_description")
+                    .then(|| text(obj.get("error")))
+                    .flatten()
+            });
+            (error_type, message)
+        }
+        Ok(_) => (None, None),
+        Err(_) => (None, plain_text(body)),
+    }
+}
+
+/// A body that reads as a short one-line message (not HTML).
+fn plain_text(body: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?.trim();
+    let fits = !text.is_empty()
+        && text.len() <= 200
+        && !text.starts_with('<')
+        && !text.chars().any(char::is_control);
+    fits.then(|| text.to_string())
+}
+
+/// ` (after 3 attempts)` when the call was retried.
+fn after(attempts: u32) -> String {
+    if attempts > 1 {
+        format!(" (after {attempts} attempts)")
+    } else {
+        String::new()
+    }
+}
+
+impl fmt::Display for ApiError {
+    /// `the server answered 404: SoNotFoundException: Contact id 99999 not found`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the server answered {}", self.status)?;
+        if let Some(t) = &self.error_type {
+            write!(f, ": {t}")?;
+        }
+        if let Some(m) = &self.message {
+            write!(f, ": {m}")?;
+        }
+        f.write_str(&after(self.attempts))
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = if self.is_timeout() {
+            "timed out"
+        } else {
+            "failed"
+        };
+        write!(f, "the request {what}{}", after(self.attempts))?;
+        if let Some(limit) = self.timed_out_after {
+            write!(f, ": no complete answer within {limit:?}")?;
+        }
+        if let Some(e) = &self.source {
+            write!(f, ": {e}")?;
+            // reqwest's own message is generic; the cause says what happened.
+            let mut cause = std::error::Error::source(e);
+            while let Some(c) = cause {
+                write!(f, ": {c}")?;
+                cause = c.source();
+            }
+        }
+        Ok(())
+    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Api(e) => match &e.message {
-                Some(m) => write!(f, "the server answered {}: {m}", e.status),
-                None => write!(f, "the server answered {}", e.status),
-            },
-            Error::Transport(e) => write!(f, "the request failed: {e}"),
-            Error::Decode(e) => write!(
+            Error::Api(e) => e.fmt(f),
+            Error::Transport(e) => e.fmt(f),
+            Error::Decode(e) if e.endpoint.is_empty() => write!(
                 f,
                 "the response did not decode at `{}`: {}",
                 e.path, e.source
             ),
+            Error::Decode(e) => write!(
+                f,
+                "the response of {} did not decode at `{}`: {}",
+                e.endpoint, e.path, e.source
+            ),
             Error::Encode(e) => write!(f, "the request body did not encode: {e}"),
             Error::Config(m) => write!(f, "the client is misconfigured: {m}"),
+            Error::InvalidPath { path, reason } => {
+                write!(f, "not sent to `{path}`: {reason}")
+            }
+            Error::Redirect(m) => write!(f, "the redirect was not followed: {m}"),
         }
     }
 }
@@ -97,17 +319,22 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(e),
+            Error::Transport(e) => e
+                .source
+                .as_ref()
+                .map(|e| e as &(dyn std::error::Error + 'static)),
             Error::Decode(e) => Some(&e.source),
             Error::Encode(e) => Some(e),
-            Error::Api(_) | Error::Config(_) => None,
+            Error::Api(_) | Error::Config(_) | Error::InvalidPath { .. } | Error::Redirect(_) => {
+                None
+            }
         }
     }
 }
 
 impl From<reqwest::Error> for Error {
     fn from(e: reqwest::Error) -> Self {
-        Error::Transport(e)
+        Error::Transport(TransportError::new(e, 1))
     }
 }
 
@@ -129,5 +356,58 @@ mod tests {
     fn api_error_without_json_body() {
         let e = ApiError::new(500, bytes::Bytes::from_static(b"<html>oops</html>"));
         assert_eq!(e.message, None);
+        assert_eq!(e.to_string(), "the server answered 500");
+    }
+
+    #[test]
+    fn superoffice_error_type_and_message() {
+        let body = br#"{"Error": true, "ErrorType": "SoNotFoundException", "ErrorMessage": "Contact id 99999 not found", "ErrorSource": "ContactAgent.GetContact"}"#;
+        let e = ApiError::new(404, bytes::Bytes::from_static(body));
+        assert_eq!(e.error_type(), Some("SoNotFoundException"));
+        assert_eq!(e.message(), Some("Contact id 99999 not found"));
+        assert_eq!(e.error_source().as_deref(), Some("ContactAgent.GetContact"));
+        assert_eq!(
+            e.to_string(),
+            "the server answered 404: SoNotFoundException: Contact id 99999 not found"
+        );
+    }
+
+    #[test]
+    fn oauth_and_plain_text_errors() {
+        let oauth = ApiError::new(
+            400,
+            bytes::Bytes::from_static(
+                br#"{"error":"invalid_grant","error_description":"The token expired"}"#,
+            ),
+        );
+        assert_eq!(oauth.error_type(), Some("invalid_grant"));
+        assert_eq!(oauth.message(), Some("The token expired"));
+        assert_eq!(
+            oauth.to_string(),
+            "the server answered 400: invalid_grant: The token expired"
+        );
+        let bare = ApiError::new(
+            401,
+            bytes::Bytes::from_static(br#"{"error":"invalid_token"}"#),
+        );
+        assert_eq!(bare.error_type(), None);
+        assert_eq!(bare.message(), Some("invalid_token"));
+        let text = ApiError::new(503, bytes::Bytes::from_static(b"Service Unavailable\r\n"));
+        assert_eq!(text.message(), Some("Service Unavailable"));
+        assert_eq!(text.error_type(), None);
+    }
+
+    #[test]
+    fn attempts_and_timeouts_are_in_the_message() {
+        let mut e = ApiError::new(503, bytes::Bytes::new());
+        e.attempts = 3;
+        assert_eq!(e.to_string(), "the server answered 503 (after 3 attempts)");
+        let t = Error::Transport(TransportError::timed_out(Duration::from_millis(200), 1));
+        assert!(t.is_timeout());
+        assert_eq!(
+            t.to_string(),
+            "the request timed out: no complete answer within 200ms"
+        );
+        assert_eq!(t.attempts(), Some(1));
     }
 }

@@ -97,6 +97,6 @@ mod tests {
         let o: Colour = serde_json::from_str("\"Green\"").unwrap();
         assert_eq!(o, Colour::Other("Green".into()));
         assert_eq!(o.to_string(), "Green");
-        assert_eq!(crate::QueryValue::to_query(&Colour::Red), "Red");
+        assert_eq!(super::super::QueryValue::to_query(&Colour::Red), "Red");
     }
 }

@@ -8,6 +8,7 @@
 //! `super::`, never `crate::`.
 
 pub mod call;
+pub mod carrier;
 pub mod client;
 pub mod datetime;
 pub mod enums;

@@ -34,6 +34,7 @@ const HEADER: &str =
 const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/src/lib.rs")),
     ("call.rs", include_str!("../../runtime/src/call.rs")),
+    ("carrier.rs", include_str!("../../runtime/src/carrier.rs")),
     ("client.rs", include_str!("../../runtime/src/client.rs")),
     ("datetime.rs", include_str!("../../runtime/src/datetime.rs")),
     ("enums.rs", include_str!("../../runtime/src/enums.rs")),
@@ -124,7 +125,10 @@ fn lib_file(api: &Api, example: &Example) -> TokenStream {
 
         #(#modules)*
 
-        pub use runtime::{ApiError, Auth, Client, ClientBuilder, DateTime, DecodeError, Error, Headers};
+        pub use runtime::{
+            ApiError, Auth, Client, ClientBuilder, DateTime, DecodeError, Error, Headers,
+            RetryPolicy, TransportError,
+        };
     }
 }
 
@@ -270,43 +274,54 @@ pub fn emit(api: &Api, endpoints: &[Endpoint]) -> Result<Output, String> {
     }
     let layout = Layout::of(api);
     let docs = carrier_docs::carrier_docs(api);
-    // Token streams of every Rust file; formatted in parallel below.
-    let mut rust: Vec<(PathBuf, TokenStream)> = vec![
-        ("src/lib.rs".into(), lib_file(api, &example)),
-        ("tests/api/common.rs".into(), samples::common_file()),
+    let type_modules = types::type_modules(&layout);
+    // Every Rust file as a job that builds its tokens; the jobs run in
+    // parallel (token streams are not `Send`, so each is built, formatted
+    // and turned into text on one thread).
+    type Job<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
+    let mut jobs: Vec<(PathBuf, Job)> = vec![
+        ("src/lib.rs".into(), Box::new(|| lib_file(api, &example))),
+        ("tests/api/common.rs".into(), Box::new(samples::common_file)),
+        ("src/types/mod.rs".into(), Box::new(|| types::types_mod_file(&layout))),
     ];
-    rust.extend(types::types_files(api, &layout, &docs));
+    for (module, names) in &type_modules {
+        let (layout, docs) = (&layout, &docs);
+        jobs.push((
+            PathBuf::from(format!("src/types/{module}.rs")),
+            Box::new(move || types::types_module_file(api, layout, docs, module, names)),
+        ));
+    }
     let mut with_tests = Vec::new();
     for g in api.groups.values() {
-        rust.push((PathBuf::from(format!("src/{}.rs", g.module)), ops::group_file(g)));
-        let tests = samples::group_tests(g, endpoints);
-        with_tests.push((g, tests.is_some()));
-        if let Some(tests) = tests {
-            rust.push((PathBuf::from(format!("tests/api/{}.rs", g.module)), tests));
+        jobs.push((
+            PathBuf::from(format!("src/{}.rs", g.module)),
+            Box::new(move || ops::group_file(g)),
+        ));
+        let has = samples::group_has_tests(g, endpoints);
+        with_tests.push((g, has));
+        if has {
+            jobs.push((
+                PathBuf::from(format!("tests/api/{}.rs", g.module)),
+                Box::new(move || samples::group_tests(g, endpoints).unwrap_or_default()),
+            ));
         }
     }
-    let type_tests = samples::type_tests(&api.types, &layout);
-    let has_type_tests = type_tests.is_some();
-    if let Some(tests) = type_tests {
-        rust.push(("tests/api/types.rs".into(), tests));
+    let has_type_tests = samples::type_tests(&api.types, &layout).is_some();
+    if has_type_tests {
+        jobs.push((
+            "tests/api/types.rs".into(),
+            Box::new(|| samples::type_tests(&api.types, &layout).unwrap_or_default()),
+        ));
     }
-    rust.push((
+    jobs.push((
         "tests/api/main.rs".into(),
-        samples::main_file(&with_tests, has_type_tests),
+        Box::new(move || samples::main_file(&with_tests, has_type_tests)),
     ));
-    // proc_macro2 token streams are not `Send`: format from their text.
-    let texts: Vec<(PathBuf, String)> = rust
-        .into_iter()
-        .map(|(p, t)| (p, t.to_string()))
-        .collect();
-    let formatted: Vec<(PathBuf, Result<String, String>)> = texts
+    let formatted: Vec<(PathBuf, Result<String, String>)> = jobs
         .into_par_iter()
-        .map(|(p, t)| {
-            let r = t
-                .parse::<TokenStream>()
-                .map_err(|e| format!("emitted Rust does not lex: {e}"))
-                .and_then(rust_file);
-            (p, r)
+        .map(|(path, job)| {
+            let text = rust_file(job());
+            (path, text)
         })
         .collect();
     for (path, text) in formatted {

@@ -181,6 +181,15 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
     out
 }
 
+/// Whether any endpoint of the group has samples to test.
+pub fn group_has_tests(group: &Group, endpoints: &[Endpoint]) -> bool {
+    group.operations.iter().any(|op| {
+        endpoints
+            .get(op.endpoint)
+            .is_some_and(|e| !tests_for(op, e, &group.module).is_empty())
+    })
+}
+
 /// `tests/api/<group>.rs`, or `None` when no endpoint of the group has samples.
 pub fn group_tests(group: &Group, endpoints: &[Endpoint]) -> Option<TokenStream> {
     let tests: Vec<TokenStream> = group
@@ -285,12 +294,12 @@ pub fn type_tests(space: &TypeSpace, layout: &Layout) -> Option<TokenStream> {
             let cfg = layout.cfg(&s.name);
             quote! {
                 #cfg
-                common::accepts_unlisted_fields::<crate_under_test::types::#name>();
+                common::keeps_unlisted_fields::<crate_under_test::types::#name>();
             }
         });
         tests.push(quote! {
             #[test]
-            fn carriers_ignore_unlisted_fields_and_accept_nulls() {
+            fn carriers_keep_unlisted_fields() {
                 #(#checks)*
             }
         });
@@ -394,10 +403,12 @@ pub fn common_file() -> TokenStream {
             assert_eq!(::serde_json::to_string(&v).expect("encodes"), wire);
         }
 
-        /// A carrier reads a body with a field no page lists.
-        pub fn accepts_unlisted_fields<T: ::serde::de::DeserializeOwned>() {
-            let _: T = ::serde_json::from_str(r#"{"NotInTheDocs": [1, {"a": null}]}"#)
-                .expect("unlisted fields are ignored");
+        /// A carrier reads a body with a field no page lists, and writes it back.
+        pub fn keeps_unlisted_fields<T: ::serde::de::DeserializeOwned + ::serde::Serialize>() {
+            let text = r#"{"NotInTheDocs": [1, {"a": null}], "AlsoNew": "x"}"#;
+            let typed: T = decode(text);
+            let back = ::serde_json::to_value(&typed).expect("encodes");
+            assert_eq!(back, sample(text), "unlisted fields are sent back unchanged");
         }
 
         pub use crate_under_test::runtime::testing::assert_json_eq;

@@ -4,7 +4,6 @@
 //! re-exported as `types::Name`.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -49,77 +48,125 @@ pub fn ty_in(t: &RustType, root: &TokenStream) -> TokenStream {
     }
 }
 
-/// The wire name serde's `rename_all = "PascalCase"` gives a field:
-/// `associate_id` → `AssociateId`, `type_` → `Type`.
-pub fn serde_pascal(field: &str) -> String {
-    let mut out = String::with_capacity(field.len());
-    let mut upper = true;
-    for c in field.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
+/// The name of the field holding what the pages do not document:
+/// `extra_fields`, unless a documented field already has that name.
+fn extra_name(s: &StructDef) -> Ident {
+    let mut name = String::from("extra_fields");
+    while s.fields.iter().any(|f| f.rust == name) {
+        name.push('_');
     }
-    out
+    ident(&name)
 }
 
-fn field_tokens(s: &StructDef, f: &Field, layout: &Layout, pascal: bool) -> TokenStream {
-    let field = ident(&f.rust);
-    let boxed = layout.boxed.contains(&(s.name.clone(), f.rust.clone()));
-    let inner = if boxed {
-        let t = ty(&f.ty);
-        quote!(::std::boxed::Box<#t>)
-    } else {
-        ty(&f.ty)
-    };
+fn field_doc(f: &Field) -> TokenStream {
     let json_note = matches!(f.ty, RustType::Json)
         .then_some("Raw JSON: neither the pages nor their samples say what this holds.");
-    let doc_text = match (&f.doc, json_note) {
-        (Some(d), Some(n)) => Some(format!("{d}\n\n{n}")),
-        (Some(d), None) => Some(d.clone()),
-        (None, n) => n.map(str::to_string),
+    let wire = format!("`{}`", f.wire);
+    let text = match (&f.doc, json_note) {
+        (Some(d), Some(n)) => format!("{wire}: {d}\n\n{n}"),
+        (Some(d), None) => format!("{wire}: {d}"),
+        (None, Some(n)) => format!("{wire}. {n}"),
+        (None, None) => wire,
     };
-    let doc = doc_attrs(doc_text.as_deref());
-    let wire = &f.wire;
-    let rename = (!pascal || serde_pascal(&f.rust) != f.wire).then(|| quote!(#[serde(rename = #wire)]));
-    quote! {
-        #doc
-        #rename
-        pub #field: ::std::option::Option<#inner>,
-    }
+    doc_attrs(Some(&text))
 }
 
-/// A carrier: every field optional, `None` left out when sending, missing
-/// and `null` fields read as `None`. Per-field attributes only where the
-/// wire name is not the field's PascalCase.
+/// A carrier: every field optional; missing and `null` fields read as
+/// `None`, `None` is not sent, and fields no page documents are kept in
+/// `extra_fields` and sent back. Reading and writing go through the
+/// runtime's `carrier` module, one line per field.
 fn structure(s: &StructDef, layout: &Layout, doc: &str) -> TokenStream {
     let name = ident(&s.name);
+    let wire_name = &s.name;
     let doc = raw_doc_attrs(doc);
     let cfg = layout.cfg(&s.name);
-    let matching = s
-        .fields
-        .iter()
-        .filter(|f| serde_pascal(&f.rust) == f.wire)
-        .count();
-    let pascal = matching > 0;
-    let fields = s.fields.iter().map(|f| field_tokens(s, f, layout, pascal));
-    let container = if pascal {
-        quote!(#[serde(rename_all = "PascalCase", default)])
+    let extra = extra_name(s);
+    let fields = s.fields.iter().map(|f| {
+        let field = ident(&f.rust);
+        let boxed = layout.boxed.contains(&(s.name.clone(), f.rust.clone()));
+        let t = ty(&f.ty);
+        let t = if boxed {
+            quote!(::std::boxed::Box<#t>)
+        } else {
+            t
+        };
+        let doc = field_doc(f);
+        quote! {
+            #doc
+            pub #field: ::std::option::Option<#t>,
+        }
+    });
+    let reads = s.fields.iter().map(|f| {
+        let field = ident(&f.rust);
+        let wire = &f.wire;
+        quote!(#wire => self.#field = map.next_value()?,)
+    });
+    let writes = s.fields.iter().map(|f| {
+        let field = ident(&f.rust);
+        let wire = &f.wire;
+        quote!(w.field(#wire, &self.#field)?;)
+    });
+    // A carrier without documented fields reads everything as extra.
+    let read_body = if s.fields.is_empty() {
+        quote! {
+            let _ = (key, map);
+            ::std::result::Result::Ok(false)
+        }
     } else {
-        quote!(#[serde(default)])
+        quote! {
+            match key {
+                #(#reads)*
+                _ => return ::std::result::Result::Ok(false),
+            }
+            ::std::result::Result::Ok(true)
+        }
+    };
+    let writer = if s.fields.is_empty() {
+        quote!(let w = crate::runtime::carrier::Writer::new(s, &self.#extra)?;)
+    } else {
+        quote!(let mut w = crate::runtime::carrier::Writer::new(s, &self.#extra)?;)
     };
     quote! {
         #doc
         #cfg
-        #[::serde_with::skip_serializing_none]
-        #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-        #container
+        #[derive(Debug, Clone, PartialEq, Default)]
         pub struct #name {
             #(#fields)*
+            /// Fields the server sent that no page documents, sent back unchanged.
+            pub #extra: crate::runtime::carrier::ExtraFields,
+        }
+
+        #cfg
+        impl crate::runtime::carrier::Carrier for #name {
+            const NAME: &'static str = #wire_name;
+
+            fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> ::std::result::Result<bool, A::Error> {
+                #read_body
+            }
+
+            fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
+                &mut self.#extra
+            }
+        }
+
+        #cfg
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                crate::runtime::carrier::deserialize(d)
+            }
+        }
+
+        #cfg
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #writer
+                #(#writes)*
+                w.end()
+            }
         }
     }
 }
@@ -155,29 +202,21 @@ fn opaque(o: &OpaqueDef, layout: &Layout) -> TokenStream {
     }
 }
 
-/// `src/types/mod.rs` and one file per module: `(path, tokens)`.
-pub fn types_files(api: &Api, layout: &Layout, docs: &BTreeMap<String, String>) -> Vec<(PathBuf, TokenStream)> {
-    let mut by_module: BTreeMap<&str, Vec<TokenStream>> = BTreeMap::new();
-    for (name, def) in &api.types.types {
-        if !layout.emitted(name) {
-            continue;
+/// The modules under `src/types/`, each with the names of its types.
+pub fn type_modules(layout: &Layout) -> BTreeMap<&str, Vec<&str>> {
+    let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (name, module) in &layout.home {
+        if layout.emitted(name) {
+            out.entry(module.as_str()).or_default().push(name.as_str());
         }
-        let Some(module) = layout.home.get(name) else {
-            continue;
-        };
-        let item = match def {
-            TypeDef::Struct(s) => {
-                let doc = docs.get(name).cloned().unwrap_or_else(|| format!("The `{name}` carrier."));
-                structure(s, layout, &doc)
-            }
-            TypeDef::Enum(e) => enumeration(e, layout),
-            TypeDef::Opaque(o) => opaque(o, layout),
-        };
-        by_module.entry(module.as_str()).or_default().push(item);
     }
+    out
+}
+
+/// `src/types/mod.rs`: the modules, each gated and re-exported.
+pub fn types_mod_file(layout: &Layout) -> TokenStream {
     let modules = layout.modules();
-    let mut files = Vec::new();
-    let decls = by_module.keys().map(|m| {
+    let decls = type_modules(layout).into_keys().map(|m| {
         let cfg = cfg_any(modules.get(m).into_iter().flatten());
         let id = ident(m);
         quote! {
@@ -187,42 +226,47 @@ pub fn types_files(api: &Api, layout: &Layout, docs: &BTreeMap<String, String>) 
             pub use self::#id::*;
         }
     });
-    files.push((
-        PathBuf::from("src/types/mod.rs"),
-        quote! {
-            //! The carriers (request and response bodies) and enums of the API.
-            //!
-            //! Every field is optional: SuperOffice sends `null` for empty
-            //! nested carriers and leaves fields out under `$select`. Unknown
-            //! fields are ignored when reading, and `None` is not sent. Each
-            //! type compiles only with a feature whose endpoints use it.
+    quote! {
+        //! The carriers (request and response bodies) and enums of the API.
+        //!
+        //! Every field is optional: SuperOffice sends `null` for empty
+        //! nested carriers and leaves fields out under `$select`; `None`
+        //! is not sent. Fields no page documents are kept in each
+        //! carrier's `extra_fields` and sent back, so reading an entity
+        //! and saving it back loses nothing. Each type compiles only
+        //! with a feature whose endpoints use it.
 
-            #(#decls)*
-        },
-    ));
-    for (module, items) in by_module {
-        let doc = format!(" Carriers and enums filed under `{module}` (all re-exported from [`types`](crate::types)).");
-        files.push((
-            PathBuf::from(format!("src/types/{module}.rs")),
-            quote! {
-                #![doc = #doc]
-
-                #(#items)*
-            },
-        ));
+        #(#decls)*
     }
-    files
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// `src/types/<module>.rs`: the types filed under `module`.
+pub fn types_module_file(
+    api: &Api,
+    layout: &Layout,
+    docs: &BTreeMap<String, String>,
+    module: &str,
+    names: &[&str],
+) -> TokenStream {
+    let items = names.iter().filter_map(|name| {
+        Some(match api.types.types.get(*name)? {
+            TypeDef::Struct(s) => {
+                let doc = docs
+                    .get(*name)
+                    .cloned()
+                    .unwrap_or_else(|| format!("The `{name}` carrier."));
+                structure(s, layout, &doc)
+            }
+            TypeDef::Enum(e) => enumeration(e, layout),
+            TypeDef::Opaque(o) => opaque(o, layout),
+        })
+    });
+    let doc = format!(
+        " Carriers and enums filed under `{module}` (all re-exported from [`types`](crate::types))."
+    );
+    quote! {
+        #![doc = #doc]
 
-    #[test]
-    fn serde_pascal_matches_serde() {
-        assert_eq!(serde_pascal("associate_id"), "AssociateId");
-        assert_eq!(serde_pascal("type_"), "Type");
-        assert_eq!(serde_pascal("odata_next_link"), "OdataNextLink");
-        assert_eq!(serde_pascal("n_1st_place"), "N1stPlace");
+        #(#items)*
     }
 }

@@ -1,0 +1,158 @@
+//! Path parameters that cannot change which endpoint is called, and the
+//! URL of a call, which cannot leave the client's base URL.
+//!
+//! A path parameter becomes exactly one path segment: everything but the
+//! RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`) is
+//! percent-encoded, so `/`, `?`, `#`, `%` and non-ASCII text stay inside the
+//! segment. Three values cannot be one segment at all: the empty string
+//! (`/Contact/` is another endpoint than `/Contact/{id}`), `.` and `..`
+//! (URL parsing removes them, even as `%2E`). A call with such a parameter
+//! fails with [`Error::InvalidPath`] before anything is sent.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use super::error::Error;
+
+/// Characters escaped in a path segment: all but RFC 3986 `unreserved`.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Wraps a parameter value that cannot be a path segment. The encoded
+/// segments never contain it (a NUL in a value is encoded as `%00`), so
+/// [`check`] finds exactly these.
+const REJECTED: char = '\0';
+
+/// A path parameter value, percent-encoded as one path segment.
+///
+/// The generated endpoint methods build their path with it:
+/// `format!("/api/v1/Contact/{}", path_segment(&id))`. An empty, `.` or `..`
+/// value is marked so that the call fails with [`Error::InvalidPath`]
+/// instead of calling another endpoint.
+pub fn path_segment(value: &impl std::fmt::Display) -> String {
+    let raw = value.to_string();
+    match raw.as_str() {
+        "" | "." | ".." => format!("{REJECTED}{raw}{REJECTED}"),
+        _ => utf8_percent_encode(&raw, SEGMENT).to_string(),
+    }
+}
+
+/// Fails for a path with a parameter that [`path_segment`] rejected, or a
+/// path that is not absolute.
+pub(crate) fn check(path: &str) -> Result<(), Error> {
+    if let Some(start) = path.find(REJECTED) {
+        let rest = &path[start + 1..];
+        let value = rest.split(REJECTED).next().unwrap_or_default();
+        let reason = if value.is_empty() {
+            "a path parameter is empty".to_string()
+        } else {
+            format!("a path parameter is `{value}`")
+        };
+        return Err(Error::InvalidPath {
+            path: shown(path),
+            reason,
+        });
+    }
+    if !path.starts_with('/') {
+        return Err(Error::InvalidPath {
+            path: shown(path),
+            reason: "the path does not start with `/`".into(),
+        });
+    }
+    Ok(())
+}
+
+/// A path for an error message, rejected parameters shown as `{…}`.
+fn shown(path: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in path.split(REJECTED).enumerate() {
+        out.push_str(if i % 2 == 0 { part } else { "{…}" });
+    }
+    out
+}
+
+/// The URL of `path` under `base` (whose path has no trailing slash), with
+/// `query` encoded as `application/x-www-form-urlencoded` pairs (so `&`,
+/// `=` and `#` in a value stay in the value). Fails when parsing would move
+/// the request elsewhere: another origin, out of the base path, fewer
+/// segments (dot segments removed), or a query or fragment from the path.
+pub(crate) fn url(
+    base: &reqwest::Url,
+    path: &str,
+    query: &[(&str, String)],
+) -> Result<reqwest::Url, Error> {
+    check(path)?;
+    let invalid = |reason: &str| Error::InvalidPath {
+        path: path.to_string(),
+        reason: reason.to_string(),
+    };
+    let joined = format!("{}{path}", base.as_str().trim_end_matches('/'));
+    let mut url = reqwest::Url::parse(&joined).map_err(|e| invalid(&e.to_string()))?;
+    let prefix = base.path().trim_end_matches('/');
+    let stays = url.origin() == base.origin()
+        && url.path().starts_with(prefix)
+        && url.path()[prefix.len()..].matches('/').count() == path.matches('/').count()
+        && url.query().is_none()
+        && url.fragment().is_none();
+    if !stays {
+        return Err(invalid("it would leave the client's base URL"));
+    }
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_keep_only_unreserved_characters() {
+        assert_eq!(path_segment(&"a b/c"), "a%20b%2Fc");
+        assert_eq!(path_segment(&42), "42");
+        assert_eq!(path_segment(&"a-b.c_d~e"), "a-b.c_d~e");
+        assert_eq!(path_segment(&"../x"), "..%2Fx");
+        assert_eq!(path_segment(&"1?x=2#f"), "1%3Fx%3D2%23f");
+        assert_eq!(path_segment(&"100%"), "100%25");
+        assert_eq!(path_segment(&"Ærø"), "%C3%86r%C3%B8");
+        assert_eq!(path_segment(&"a\0b"), "a%00b");
+        assert_eq!(path_segment(&"..."), "...");
+    }
+
+    #[test]
+    fn empty_and_dot_parameters_are_rejected() {
+        for (value, reason) in [
+            ("", "a path parameter is empty"),
+            (".", "a path parameter is `.`"),
+            ("..", "a path parameter is `..`"),
+        ] {
+            let path = format!("/api/v1/Contact/{}/Image", path_segment(&value));
+            let Err(Error::InvalidPath { path, reason: r }) = check(&path) else {
+                panic!("accepted {value:?}")
+            };
+            assert_eq!(path, "/api/v1/Contact/{…}/Image");
+            assert_eq!(r, reason);
+        }
+        assert!(check("/api/v1/Contact/5").is_ok());
+        assert!(check("api/v1/Contact/5").is_err());
+    }
+
+    #[test]
+    fn urls_stay_under_the_base() {
+        let base = reqwest::Url::parse("https://h.example/Cust1").expect("url");
+        let ok = url(&base, "/api/v1/Contact/a%2F..", &[("q", "a&b=c#d".into())]).expect("ok");
+        assert_eq!(
+            ok.as_str(),
+            "https://h.example/Cust1/api/v1/Contact/a%2F..?q=a%26b%3Dc%23d"
+        );
+        for escape in ["/api/../../x", "/api/%2e%2e/x", "/api/x?y=1", "/api/x#f"] {
+            assert!(
+                matches!(url(&base, escape, &[]), Err(Error::InvalidPath { .. })),
+                "{escape}"
+            );
+        }
+    }
+}

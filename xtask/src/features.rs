@@ -1,0 +1,100 @@
+//! `cargo xtask features [DIR] [--only F,G,…]`: generates a crate from a
+//! docs tree (default: the whole reference) into `target/features-check/`
+//! and checks it, warnings denied, with no features and with each feature
+//! alone (or only the listed ones), library and tests. Every failure is
+//! reported, then the command fails.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Instant;
+
+use crate::{cargo, run, workspace_root};
+
+pub fn features(args: &[String]) -> Result<(), String> {
+    let root = workspace_root();
+    let mut docs = root.join("../shared/corpus/reference");
+    let mut only: Option<Vec<String>> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--only" => {
+                let list = it.next().ok_or("--only needs a comma-separated list")?;
+                only = Some(list.split(',').map(str::to_string).collect());
+            }
+            other => docs = PathBuf::from(other),
+        }
+    }
+    if !docs.is_dir() {
+        return Err(format!("{} is not a directory", docs.display()));
+    }
+    let base = root.join("target/features-check");
+    let out = base.join("crate");
+    run(cargo().current_dir(&root).args([
+        "run",
+        "--quiet",
+        "-p",
+        "xtask",
+        "--",
+        "regen",
+        "--docs",
+        &docs.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+    ]))?;
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let all: Vec<String> = manifest
+        .lines()
+        .skip_while(|l| !l.starts_with("full = "))
+        .skip(1)
+        .take_while(|l| l.contains(" = []"))
+        .filter_map(|l| l.split(' ').next().map(str::to_string))
+        .collect();
+    let chosen: Vec<String> = match only {
+        Some(list) => {
+            if let Some(unknown) = list.iter().find(|f| !all.contains(f)) {
+                return Err(format!("`{unknown}` is not a feature of the generated crate"));
+            }
+            list
+        }
+        None => all,
+    };
+    let mut runs: Vec<(String, Vec<String>)> =
+        vec![("(no features)".into(), vec!["--no-default-features".into()])];
+    for f in &chosen {
+        runs.push((
+            f.clone(),
+            vec!["--no-default-features".into(), format!("--features={f}")],
+        ));
+    }
+    let target = base.join("target");
+    let mut failed = Vec::new();
+    for (label, flags) in &runs {
+        let t = Instant::now();
+        let output = cargo()
+            .args(["check", "--quiet", "--all-targets"])
+            .args(flags)
+            .current_dir(&out)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("RUSTFLAGS", "-D warnings")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .map_err(|e| format!("running cargo check: {e}"))?;
+        let ok = output.status.success();
+        println!(
+            "{} {label:<40} {:>6.1} s",
+            if ok { "ok  " } else { "FAIL" },
+            t.elapsed().as_secs_f64()
+        );
+        if !ok {
+            eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+            failed.push(label.clone());
+        }
+    }
+    println!("{} passed, {} failed", runs.len() - failed.len(), failed.len());
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("features that do not build alone: {}", failed.join(", ")))
+    }
+}

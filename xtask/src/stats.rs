@@ -1,0 +1,131 @@
+//! `cargo xtask stats [DIR]`: the generator's own view of what it makes
+//! of a docs tree (default: the whole reference): structs and where their
+//! fields come from, enums, raw JSON, how nested properties are named,
+//! duplicates, query structs, boxes and features.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use generator::emit::layout::Layout;
+use generator::parse;
+use generator::resolve::{self, Origin, RustType, TypeDef};
+
+use crate::workspace_root;
+
+fn pct(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        "-".into()
+    } else {
+        format!("{:.1} %", part as f64 * 100.0 / whole as f64)
+    }
+}
+
+/// The struct a nested property holds (`X`, `Vec<X>`, map of `X`).
+fn nested(t: &RustType) -> Option<&str> {
+    match t {
+        RustType::Struct(n) => Some(n),
+        RustType::Vec(t) | RustType::Map(t) => nested(t),
+        _ => None,
+    }
+}
+
+fn is_json(t: &RustType) -> bool {
+    match t {
+        RustType::Json | RustType::Opaque(_) => true,
+        RustType::Vec(t) | RustType::Map(t) => is_json(t),
+        _ => false,
+    }
+}
+
+pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
+    let docs = docs.unwrap_or_else(|| workspace_root().join("../shared/corpus/reference"));
+    let run = parse::parse_dir(&docs);
+    let (api, _) = resolve::resolve(&run.endpoints, &docs);
+    let layout = Layout::of(&api);
+    let (mut documented, mut inferred, mut enums, mut opaque) = (0, 0, 0, 0);
+    let (mut props, mut json, mut nested_props, mut nested_documented) = (0, 0, 0, 0);
+    let mut field_sets: BTreeMap<Vec<&str>, Vec<&str>> = BTreeMap::new();
+    for (name, def) in &api.types.types {
+        if !layout.emitted(name) {
+            continue;
+        }
+        match def {
+            TypeDef::Struct(s) => {
+                match s.origin {
+                    Origin::Documented => documented += 1,
+                    Origin::Inferred => inferred += 1,
+                }
+                let mut set: Vec<&str> = s.fields.iter().map(|f| f.wire.as_str()).collect();
+                set.sort();
+                field_sets.entry(set).or_default().push(name);
+                for f in &s.fields {
+                    props += 1;
+                    if is_json(&f.ty) {
+                        json += 1;
+                    }
+                    if let Some(target) = nested(&f.ty) {
+                        nested_props += 1;
+                        if api.types.structure(target).map(|t| t.origin) == Some(Origin::Documented)
+                        {
+                            nested_documented += 1;
+                        }
+                    }
+                }
+            }
+            TypeDef::Enum(_) => enums += 1,
+            TypeDef::Opaque(_) => opaque += 1,
+        }
+    }
+    let duplicates: Vec<&Vec<&str>> = field_sets
+        .values()
+        .filter(|names| names.len() > 1)
+        .collect();
+    let ops: usize = api.groups.values().map(|g| g.operations.len()).sum();
+    let queries: usize = api.groups.values().map(|g| g.queries.len()).sum();
+    let shared_queries: usize = api
+        .groups
+        .values()
+        .flat_map(|g| &g.queries)
+        .filter(|q| q.users.len() > 1)
+        .count();
+    let with_query = api
+        .groups
+        .values()
+        .flat_map(|g| &g.operations)
+        .filter(|o| o.query.is_some())
+        .count();
+    println!("docs: {} ({} endpoints)", docs.display(), run.endpoints.len());
+    println!("groups (features): {}, operations: {ops}", api.groups.len());
+    println!(
+        "structs: {} ({documented} from property tables, {inferred} from samples only)",
+        documented + inferred
+    );
+    println!("enums: {enums}; raw-JSON aliases (carriers nothing describes): {opaque}");
+    println!(
+        "properties: {props}; serde_json::Value: {json} ({})",
+        pct(json, props)
+    );
+    println!(
+        "nested properties (carrier, array or map of carrier): {nested_props}; naming a documented carrier: {nested_documented} ({})",
+        pct(nested_documented, nested_props)
+    );
+    println!(
+        "structs sharing a field set with another: {} sets{}",
+        duplicates.len(),
+        duplicates
+            .iter()
+            .take(5)
+            .map(|d| format!("\n  {}", d.join(", ")))
+            .collect::<String>()
+    );
+    println!(
+        "query structs: {queries} for {with_query} operations ({shared_queries} shared)"
+    );
+    println!("boxed fields (type cycles): {}", layout.boxed.len());
+    let single = layout.features.values().filter(|f| f.len() == 1).count();
+    println!(
+        "types by features reaching them: {single} by one feature, {} by several",
+        layout.features.len() - single
+    );
+    Ok(())
+}
