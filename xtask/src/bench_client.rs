@@ -1,5 +1,5 @@
 //! `cargo xtask bench-client [DOCS]`: generates a crate from a docs tree
-//! (default: the whole reference) into `target/bench-client/`, and prints
+//! (default: the whole reference) into `$TMPDIR/superoffice-bench-client/`, and prints
 //! what a user of it pays: build time and peak memory of the crate alone
 //! (dependencies prebuilt) with one feature, with none, with `default`
 //! and with all; the test binary's build and run; and the regen time.
@@ -32,7 +32,8 @@ fn timed(dir: &Path, target: &Path, args: &[&str]) -> Result<Measured, String> {
     let gnu_time = Path::new("/usr/bin/time").exists();
     let mut cmd = if gnu_time {
         let mut c = Command::new("/usr/bin/time");
-        c.arg("-v").arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        c.arg("-v")
+            .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         c
     } else {
         cargo()
@@ -87,12 +88,15 @@ pub fn bench_client(docs: Option<PathBuf>, feature: Option<String>) -> Result<()
     if !docs.is_dir() {
         return Err(format!("{} is not a directory", docs.display()));
     }
-    let bench = root.join("target/bench-client");
+    // Outside the workspace, so the generated crate is its own workspace.
+    let bench = std::env::temp_dir().join("superoffice-bench-client");
     let out = bench.join("crate");
     let target = bench.join("target");
 
     // Regen, as a maintainer runs it (the xtask binary is built by now).
-    run(cargo().current_dir(&root).args(["build", "--quiet", "-p", "xtask"]))?;
+    run(cargo()
+        .current_dir(&root)
+        .args(["build", "--quiet", "-p", "xtask"]))?;
     let xtask = root.join("target/debug/xtask");
     let mut regen = Vec::new();
     for _ in 0..5 {
@@ -126,7 +130,11 @@ pub fn bench_client(docs: Option<PathBuf>, feature: Option<String>) -> Result<()
                 .to_string()
         }
     });
-    println!("generated crate: {} (from {})", out.display(), docs.display());
+    println!(
+        "generated crate: {} (from {})",
+        out.display(),
+        docs.display()
+    );
     println!(
         "regen (cargo xtask regen --docs {} --out …, 5 runs): min {:.2} s, median {:.2} s",
         docs.display(),

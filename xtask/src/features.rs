@@ -1,19 +1,21 @@
 //! `cargo xtask features [DIR] [--only F,G,…]`: generates a crate from a
-//! docs tree (default: the whole reference) into `target/features-check/`
+//! docs tree (default: the whole reference) into `$TMPDIR/superoffice-features-check/`
 //! and checks it, warnings denied, with no features and with each feature
 //! alone (or only the listed ones), library and tests. Every failure is
-//! reported, then the command fails.
+//! reported, then the command fails. `--target-dir` shares a target
+//! directory with other generated crates.
 
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Instant;
 
-use crate::{cargo, run, workspace_root};
+use crate::{cargo, workspace_root};
 
 pub fn features(args: &[String]) -> Result<(), String> {
     let root = workspace_root();
     let mut docs = root.join("../shared/corpus/reference");
     let mut only: Option<Vec<String>> = None;
+    let mut target_dir: Option<PathBuf> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -21,26 +23,23 @@ pub fn features(args: &[String]) -> Result<(), String> {
                 let list = it.next().ok_or("--only needs a comma-separated list")?;
                 only = Some(list.split(',').map(str::to_string).collect());
             }
+            "--target-dir" => {
+                target_dir = Some(it.next().ok_or("--target-dir needs a directory")?.into());
+            }
             other => docs = PathBuf::from(other),
         }
     }
     if !docs.is_dir() {
         return Err(format!("{} is not a directory", docs.display()));
     }
-    let base = root.join("target/features-check");
+    // Outside the workspace, so the generated crate is its own workspace.
+    let base = std::env::temp_dir().join("superoffice-features-check");
     let out = base.join("crate");
-    run(cargo().current_dir(&root).args([
-        "run",
-        "--quiet",
-        "-p",
-        "xtask",
-        "--",
-        "regen",
-        "--docs",
-        &docs.to_string_lossy(),
-        "--out",
-        &out.to_string_lossy(),
-    ]))?;
+    crate::regen::regen(&crate::regen::Args {
+        check: false,
+        docs: docs.clone(),
+        out: out.clone(),
+    })?;
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).map_err(|e| e.to_string())?;
     let all: Vec<String> = manifest
         .lines()
@@ -52,7 +51,9 @@ pub fn features(args: &[String]) -> Result<(), String> {
     let chosen: Vec<String> = match only {
         Some(list) => {
             if let Some(unknown) = list.iter().find(|f| !all.contains(f)) {
-                return Err(format!("`{unknown}` is not a feature of the generated crate"));
+                return Err(format!(
+                    "`{unknown}` is not a feature of the generated crate"
+                ));
             }
             list
         }
@@ -66,7 +67,7 @@ pub fn features(args: &[String]) -> Result<(), String> {
             vec!["--no-default-features".into(), format!("--features={f}")],
         ));
     }
-    let target = base.join("target");
+    let target = target_dir.unwrap_or_else(|| base.join("target"));
     let mut failed = Vec::new();
     for (label, flags) in &runs {
         let t = Instant::now();
@@ -91,10 +92,17 @@ pub fn features(args: &[String]) -> Result<(), String> {
             failed.push(label.clone());
         }
     }
-    println!("{} passed, {} failed", runs.len() - failed.len(), failed.len());
+    println!(
+        "{} passed, {} failed",
+        runs.len() - failed.len(),
+        failed.len()
+    );
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(format!("features that do not build alone: {}", failed.join(", ")))
+        Err(format!(
+            "features that do not build alone: {}",
+            failed.join(", ")
+        ))
     }
 }

@@ -30,7 +30,7 @@ tasks:
   bench [DIR]   parse speed over DIR (default ../shared/corpus/reference), release build
   bench-client [DIR] [--feature F]
                 build and test cost of the crate generated from DIR (default the reference)
-  features [DIR] [--only F,G,…]
+  features [DIR] [--only F,G,…] [--target-dir DIR]
                 build the crate generated from DIR with each feature alone, warnings denied
   stats [DIR]   structs, enums, their origins, merged duplicates, raw-JSON share, paging";
 

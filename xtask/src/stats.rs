@@ -94,7 +94,11 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
         .flat_map(|g| &g.operations)
         .filter(|o| o.query.is_some())
         .count();
-    println!("docs: {} ({} endpoints)", docs.display(), run.endpoints.len());
+    println!(
+        "docs: {} ({} endpoints)",
+        docs.display(),
+        run.endpoints.len()
+    );
     println!("groups (features): {}, operations: {ops}", api.groups.len());
     println!(
         "structs: {} ({documented} from property tables, {inferred} from samples only)",
@@ -118,9 +122,7 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
             .map(|d| format!("\n  {}", d.join(", ")))
             .collect::<String>()
     );
-    println!(
-        "query structs: {queries} for {with_query} operations ({shared_queries} shared)"
-    );
+    println!("query structs: {queries} for {with_query} operations ({shared_queries} shared)");
     println!("boxed fields (type cycles): {}", layout.boxed.len());
     let single = layout.features.values().filter(|f| f.len() == 1).count();
     println!(

@@ -13,12 +13,13 @@ pub struct FieldProperty {
     /// `FieldLength`
     pub field_length: ::std::option::Option<i64>,
     /// Fields the server sent that no page documents, sent back unchanged.
-    pub extra_fields: crate::runtime::carrier::ExtraFields,
+    pub other_fields: crate::runtime::carrier::ExtraFields,
 }
 
 #[cfg(any(feature = "license-agent", feature = "user-agent"))]
 impl crate::runtime::carrier::Carrier for FieldProperty {
     const NAME: &'static str = "FieldProperty";
+
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -34,7 +35,7 @@ impl crate::runtime::carrier::Carrier for FieldProperty {
     }
 
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
-        &mut self.extra_fields
+        &mut self.other_fields
     }
 }
 
@@ -53,7 +54,7 @@ impl ::serde::Serialize for FieldProperty {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.extra_fields)?;
+        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
         w.field("FieldRight", &self.field_right)?;
         w.field("FieldType", &self.field_type)?;
         w.field("FieldLength", &self.field_length)?;
@@ -100,12 +101,13 @@ pub struct UnassignThirdPartyLicensesItem {
         ::std::collections::BTreeMap<::std::string::String, crate::types::FieldProperty>,
     >,
     /// Fields the server sent that no page documents, sent back unchanged.
-    pub extra_fields: crate::runtime::carrier::ExtraFields,
+    pub other_fields: crate::runtime::carrier::ExtraFields,
 }
 
 #[cfg(feature = "license-agent")]
 impl crate::runtime::carrier::Carrier for UnassignThirdPartyLicensesItem {
     const NAME: &'static str = "UnassignThirdPartyLicensesItem";
+
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -134,7 +136,7 @@ impl crate::runtime::carrier::Carrier for UnassignThirdPartyLicensesItem {
     }
 
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
-        &mut self.extra_fields
+        &mut self.other_fields
     }
 }
 
@@ -153,7 +155,7 @@ impl ::serde::Serialize for UnassignThirdPartyLicensesItem {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.extra_fields)?;
+        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
         w.field("Unrestricted", &self.unrestricted)?;
         w.field("Total", &self.total)?;
         w.field("Tooltip", &self.tooltip)?;
@@ -187,12 +189,13 @@ pub struct UnassignThirdPartyLicensesRequest {
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Fields the server sent that no page documents, sent back unchanged.
-    pub extra_fields: crate::runtime::carrier::ExtraFields,
+    pub other_fields: crate::runtime::carrier::ExtraFields,
 }
 
 #[cfg(feature = "license-agent")]
 impl crate::runtime::carrier::Carrier for UnassignThirdPartyLicensesRequest {
     const NAME: &'static str = "UnassignThirdPartyLicensesRequest";
+
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -208,7 +211,7 @@ impl crate::runtime::carrier::Carrier for UnassignThirdPartyLicensesRequest {
     }
 
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
-        &mut self.extra_fields
+        &mut self.other_fields
     }
 }
 
@@ -227,7 +230,7 @@ impl ::serde::Serialize for UnassignThirdPartyLicensesRequest {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.extra_fields)?;
+        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
         w.field("AssociateId", &self.associate_id)?;
         w.field("ModuleOwner", &self.module_owner)?;
         w.field("ModuleLicenseNames", &self.module_license_names)?;

@@ -5,7 +5,7 @@
 //! Every field is optional: SuperOffice sends `null` for empty
 //! nested carriers and leaves fields out under `$select`; `None`
 //! is not sent. Fields no page documents are kept in each
-//! carrier's `extra_fields` and sent back, so reading an entity
+//! carrier's `other_fields` and sent back, so reading an entity
 //! and saving it back loses nothing. Each type compiles only
 //! with a feature whose endpoints use it.
 

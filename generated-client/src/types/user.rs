@@ -19,12 +19,13 @@ pub struct Credential {
         ::std::collections::BTreeMap<::std::string::String, crate::types::FieldProperty>,
     >,
     /// Fields the server sent that no page documents, sent back unchanged.
-    pub extra_fields: crate::runtime::carrier::ExtraFields,
+    pub other_fields: crate::runtime::carrier::ExtraFields,
 }
 
 #[cfg(feature = "user-agent")]
 impl crate::runtime::carrier::Carrier for Credential {
     const NAME: &'static str = "Credential";
+
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -42,7 +43,7 @@ impl crate::runtime::carrier::Carrier for Credential {
     }
 
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
-        &mut self.extra_fields
+        &mut self.other_fields
     }
 }
 
@@ -61,7 +62,7 @@ impl ::serde::Serialize for Credential {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.extra_fields)?;
+        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
         w.field("Type", &self.type_)?;
         w.field("Value", &self.value)?;
         w.field("DisplayValue", &self.display_value)?;
@@ -94,12 +95,13 @@ pub struct LicenseOwner {
         ::std::collections::BTreeMap<::std::string::String, crate::types::FieldProperty>,
     >,
     /// Fields the server sent that no page documents, sent back unchanged.
-    pub extra_fields: crate::runtime::carrier::ExtraFields,
+    pub other_fields: crate::runtime::carrier::ExtraFields,
 }
 
 #[cfg(feature = "user-agent")]
 impl crate::runtime::carrier::Carrier for LicenseOwner {
     const NAME: &'static str = "LicenseOwner";
+
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -122,7 +124,7 @@ impl crate::runtime::carrier::Carrier for LicenseOwner {
     }
 
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
-        &mut self.extra_fields
+        &mut self.other_fields
     }
 }
 
@@ -141,7 +143,7 @@ impl ::serde::Serialize for LicenseOwner {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.extra_fields)?;
+        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
         w.field("Name", &self.name)?;
         w.field("Description", &self.description)?;
         w.field("RestrictedModuleLicenses", &self.restricted_module_licenses)?;
@@ -161,12 +163,13 @@ pub struct MakeRetiredRequest {
     /// `Retired`
     pub retired: ::std::option::Option<bool>,
     /// Fields the server sent that no page documents, sent back unchanged.
-    pub extra_fields: crate::runtime::carrier::ExtraFields,
+    pub other_fields: crate::runtime::carrier::ExtraFields,
 }
 
 #[cfg(feature = "user-agent")]
 impl crate::runtime::carrier::Carrier for MakeRetiredRequest {
     const NAME: &'static str = "MakeRetiredRequest";
+
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -181,7 +184,7 @@ impl crate::runtime::carrier::Carrier for MakeRetiredRequest {
     }
 
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
-        &mut self.extra_fields
+        &mut self.other_fields
     }
 }
 
@@ -200,7 +203,7 @@ impl ::serde::Serialize for MakeRetiredRequest {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.extra_fields)?;
+        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
         w.field("AssociateId", &self.associate_id)?;
         w.field("Retired", &self.retired)?;
         w.end()
@@ -228,12 +231,13 @@ pub struct OtherGroup {
         ::std::collections::BTreeMap<::std::string::String, crate::types::FieldProperty>,
     >,
     /// Fields the server sent that no page documents, sent back unchanged.
-    pub extra_fields: crate::runtime::carrier::ExtraFields,
+    pub other_fields: crate::runtime::carrier::ExtraFields,
 }
 
 #[cfg(feature = "user-agent")]
 impl crate::runtime::carrier::Carrier for OtherGroup {
     const NAME: &'static str = "OtherGroup";
+
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -253,7 +257,7 @@ impl crate::runtime::carrier::Carrier for OtherGroup {
     }
 
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
-        &mut self.extra_fields
+        &mut self.other_fields
     }
 }
 
@@ -272,7 +276,7 @@ impl ::serde::Serialize for OtherGroup {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.extra_fields)?;
+        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
         w.field("Value", &self.value)?;
         w.field("Tooltip", &self.tooltip)?;
         w.field("Id", &self.id)?;
@@ -311,12 +315,13 @@ pub struct PostSaveCommand {
         ::std::collections::BTreeMap<::std::string::String, crate::types::FieldProperty>,
     >,
     /// Fields the server sent that no page documents, sent back unchanged.
-    pub extra_fields: crate::runtime::carrier::ExtraFields,
+    pub other_fields: crate::runtime::carrier::ExtraFields,
 }
 
 #[cfg(feature = "user-agent")]
 impl crate::runtime::carrier::Carrier for PostSaveCommand {
     const NAME: &'static str = "PostSaveCommand";
+
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -337,7 +342,7 @@ impl crate::runtime::carrier::Carrier for PostSaveCommand {
     }
 
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
-        &mut self.extra_fields
+        &mut self.other_fields
     }
 }
 
@@ -356,7 +361,7 @@ impl ::serde::Serialize for PostSaveCommand {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.extra_fields)?;
+        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
         w.field("Name", &self.name)?;
         w.field("DisplayName", &self.display_name)?;
         w.field("Description", &self.description)?;
@@ -390,12 +395,13 @@ pub struct SetExternalUserInfoRequest {
     /// `ExternalUserInfoModification`
     pub external_user_info_modification: ::std::option::Option<::std::string::String>,
     /// Fields the server sent that no page documents, sent back unchanged.
-    pub extra_fields: crate::runtime::carrier::ExtraFields,
+    pub other_fields: crate::runtime::carrier::ExtraFields,
 }
 
 #[cfg(feature = "user-agent")]
 impl crate::runtime::carrier::Carrier for SetExternalUserInfoRequest {
     const NAME: &'static str = "SetExternalUserInfoRequest";
+
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -416,7 +422,7 @@ impl crate::runtime::carrier::Carrier for SetExternalUserInfoRequest {
     }
 
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
-        &mut self.extra_fields
+        &mut self.other_fields
     }
 }
 
@@ -435,7 +441,7 @@ impl ::serde::Serialize for SetExternalUserInfoRequest {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.extra_fields)?;
+        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
         w.field("AssociateId", &self.associate_id)?;
         w.field("UserName", &self.user_name)?;
         w.field("Password", &self.password)?;
@@ -457,12 +463,13 @@ pub struct SetUserPresenceStatusRequest {
     /// Carrier object for UserPresenceStatus. Services for the UserPresenceStatus Carrier is available from the User Agent.
     pub user_presence_status: ::std::option::Option<crate::types::UserPresenceStatus>,
     /// Fields the server sent that no page documents, sent back unchanged.
-    pub extra_fields: crate::runtime::carrier::ExtraFields,
+    pub other_fields: crate::runtime::carrier::ExtraFields,
 }
 
 #[cfg(feature = "user-agent")]
 impl crate::runtime::carrier::Carrier for SetUserPresenceStatusRequest {
     const NAME: &'static str = "SetUserPresenceStatusRequest";
+
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -477,7 +484,7 @@ impl crate::runtime::carrier::Carrier for SetUserPresenceStatusRequest {
     }
 
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
-        &mut self.extra_fields
+        &mut self.other_fields
     }
 }
 
@@ -496,7 +503,7 @@ impl ::serde::Serialize for SetUserPresenceStatusRequest {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.extra_fields)?;
+        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
         w.field("AssociateId", &self.associate_id)?;
         w.field("UserPresenceStatus", &self.user_presence_status)?;
         w.end()
@@ -542,12 +549,13 @@ pub struct TicketCategory {
         ::std::collections::BTreeMap<::std::string::String, crate::types::FieldProperty>,
     >,
     /// Fields the server sent that no page documents, sent back unchanged.
-    pub extra_fields: crate::runtime::carrier::ExtraFields,
+    pub other_fields: crate::runtime::carrier::ExtraFields,
 }
 
 #[cfg(feature = "user-agent")]
 impl crate::runtime::carrier::Carrier for TicketCategory {
     const NAME: &'static str = "TicketCategory";
+
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -574,7 +582,7 @@ impl crate::runtime::carrier::Carrier for TicketCategory {
     }
 
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
-        &mut self.extra_fields
+        &mut self.other_fields
     }
 }
 
@@ -593,7 +601,7 @@ impl ::serde::Serialize for TicketCategory {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.extra_fields)?;
+        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
         w.field("Id", &self.id)?;
         w.field("Name", &self.name)?;
         w.field("ToolTip", &self.tool_tip)?;
@@ -683,12 +691,13 @@ pub struct User {
         ::std::collections::BTreeMap<::std::string::String, crate::types::FieldProperty>,
     >,
     /// Fields the server sent that no page documents, sent back unchanged.
-    pub extra_fields_: crate::runtime::carrier::ExtraFields,
+    pub other_fields: crate::runtime::carrier::ExtraFields,
 }
 
 #[cfg(feature = "user-agent")]
 impl crate::runtime::carrier::Carrier for User {
     const NAME: &'static str = "User";
+
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -728,7 +737,7 @@ impl crate::runtime::carrier::Carrier for User {
     }
 
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
-        &mut self.extra_fields_
+        &mut self.other_fields
     }
 }
 
@@ -747,7 +756,7 @@ impl ::serde::Serialize for User {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.extra_fields_)?;
+        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
         w.field("AssociateId", &self.associate_id)?;
         w.field("Name", &self.name)?;
         w.field("Rank", &self.rank)?;
@@ -792,12 +801,13 @@ pub struct UserPresenceStatus {
     /// `Message`: Comment to add for user when status is not present.
     pub message: ::std::option::Option<::std::string::String>,
     /// Fields the server sent that no page documents, sent back unchanged.
-    pub extra_fields: crate::runtime::carrier::ExtraFields,
+    pub other_fields: crate::runtime::carrier::ExtraFields,
 }
 
 #[cfg(feature = "user-agent")]
 impl crate::runtime::carrier::Carrier for UserPresenceStatus {
     const NAME: &'static str = "UserPresenceStatus";
+
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -812,7 +822,7 @@ impl crate::runtime::carrier::Carrier for UserPresenceStatus {
     }
 
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
-        &mut self.extra_fields
+        &mut self.other_fields
     }
 }
 
@@ -831,7 +841,7 @@ impl ::serde::Serialize for UserPresenceStatus {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.extra_fields)?;
+        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
         w.field("Status", &self.status)?;
         w.field("Message", &self.message)?;
         w.end()

@@ -49,7 +49,9 @@ pub fn carrier_docs(api: &Api) -> BTreeMap<String, String> {
                 let mut names = Default::default();
                 named_in(&f.ty, &mut names);
                 for n in names {
-                    held.entry(n).or_default().push(format!("`{parent}::{}`", f.rust));
+                    held.entry(n)
+                        .or_default()
+                        .push(format!("`{parent}::{}`", f.rust));
                 }
             }
         }

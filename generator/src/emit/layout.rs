@@ -107,7 +107,10 @@ mod tests {
 
     #[test]
     fn cfg_lists_features() {
-        assert_eq!(cfg_any(["a"]).to_string(), quote!(#[cfg(feature = "a")]).to_string());
+        assert_eq!(
+            cfg_any(["a"]).to_string(),
+            quote!(#[cfg(feature = "a")]).to_string()
+        );
         assert_eq!(
             cfg_any(["a", "b"]).to_string(),
             quote!(#[cfg(any(feature = "a", feature = "b"))]).to_string()

@@ -2,8 +2,23 @@
 
 /// What starts an item (or its docs and attributes) on a line.
 const ITEM_STARTS: &[&str] = &[
-    "#[", "#![", "///", "//!", "pub ", "pub(", "fn ", "async fn ", "impl", "struct ", "enum ",
-    "mod ", "use ", "type ", "const ", "static ", "crate::string_enum!",
+    "#[",
+    "#![",
+    "///",
+    "//!",
+    "pub ",
+    "pub(",
+    "fn ",
+    "async fn ",
+    "impl",
+    "struct ",
+    "enum ",
+    "mod ",
+    "use ",
+    "type ",
+    "const ",
+    "static ",
+    "crate::string_enum!",
 ];
 
 /// Inserts a blank line after an item that ends (a `}` or `};` alone on
@@ -21,7 +36,7 @@ pub fn space_items(text: &str) -> String {
         let indent = line.len() - line.trim_start().len();
         let next_indent = next.len() - next.trim_start().len();
         let trimmed = line.trim_start();
-        let one_line_item = ["pub use ", "pub type ", "pub mod ", "mod "]
+        let one_line_item = ["pub use ", "pub type ", "pub mod ", "mod ", "const "]
             .iter()
             .any(|s| trimmed.starts_with(s))
             && trimmed.ends_with(';');

@@ -68,8 +68,16 @@ fn rust_file(tokens: TokenStream) -> Result<String, String> {
 /// the lists that fill their drop-downs, and the current user. `full`
 /// enables every group.
 const DEFAULT_GROUPS: &[&str] = &[
-    "Appointment", "Archive", "Contact", "Document", "List", "Person", "Project", "Sale",
-    "Ticket", "User",
+    "Appointment",
+    "Archive",
+    "Contact",
+    "Document",
+    "List",
+    "Person",
+    "Project",
+    "Sale",
+    "Ticket",
+    "User",
 ];
 
 fn is_default(g: &Group) -> bool {
@@ -115,7 +123,12 @@ fn lib_file(api: &Api, example: &Example) -> TokenStream {
         String::new(),
         " ```rust,ignore".into(),
     ];
-    doc.extend(example.code.lines().map(|l| format!(" {l}").trim_end().to_string()));
+    doc.extend(
+        example
+            .code
+            .lines()
+            .map(|l| format!(" {l}").trim_end().to_string()),
+    );
     doc.push(" ```".into());
     quote! {
         #( #![doc = #doc] )*
@@ -147,7 +160,11 @@ fn example(api: &Api) -> Example {
         "use {krate}::{{types, Client}};\n\n#[tokio::main]\nasync fn main() -> Result<(), {krate}::Error> {{\n    let client = Client::builder(\"https://online.superoffice.com/Cust12345\")\n        .bearer(std::env::var(\"SO_TOKEN\").unwrap_or_default())\n        .app_token(\"my-app-token\")\n        .accept_language(\"en\")\n        .build()?;\n{body}\n    Ok(())\n}}\n",
         krate = CRATE_NAME.replace('-', "_"),
     );
-    Example { body, feature, code }
+    Example {
+        body,
+        feature,
+        code,
+    }
 }
 
 fn example_call(api: &Api) -> (String, Option<String>) {
@@ -192,11 +209,7 @@ fn example_call(api: &Api) -> (String, Option<String>) {
     ("    // no endpoints".into(), None)
 }
 
-fn templates(
-    api: &Api,
-    example: &Example,
-    pages: usize,
-) -> Result<Vec<(PathBuf, String)>, String> {
+fn templates(api: &Api, example: &Example, pages: usize) -> Result<Vec<(PathBuf, String)>, String> {
     let mut env = minijinja::Environment::new();
     env.set_keep_trailing_newline(true);
     env.add_template(
@@ -282,7 +295,10 @@ pub fn emit(api: &Api, endpoints: &[Endpoint]) -> Result<Output, String> {
     let mut jobs: Vec<(PathBuf, Job)> = vec![
         ("src/lib.rs".into(), Box::new(|| lib_file(api, &example))),
         ("tests/api/common.rs".into(), Box::new(samples::common_file)),
-        ("src/types/mod.rs".into(), Box::new(|| types::types_mod_file(&layout))),
+        (
+            "src/types/mod.rs".into(),
+            Box::new(|| types::types_mod_file(&layout)),
+        ),
     ];
     for (module, names) in &type_modules {
         let (layout, docs) = (&layout, &docs);

@@ -231,7 +231,11 @@ pub fn main_file(groups: &[(&Group, bool)], has_types: bool) -> TokenStream {
             mod #m;
         }
     });
-    let types = has_types.then(|| quote!(mod types;));
+    let types = has_types.then(|| {
+        quote!(
+            mod types;
+        )
+    });
     quote! {
         //! The generated crate's tests, in one binary so the library is
         //! linked once: for every endpoint with samples, the request sample

@@ -49,9 +49,9 @@ pub fn ty_in(t: &RustType, root: &TokenStream) -> TokenStream {
 }
 
 /// The name of the field holding what the pages do not document:
-/// `extra_fields`, unless a documented field already has that name.
+/// `other_fields`, unless a documented field already has that name.
 fn extra_name(s: &StructDef) -> Ident {
-    let mut name = String::from("extra_fields");
+    let mut name = String::from("other_fields");
     while s.fields.iter().any(|f| f.rust == name) {
         name.push('_');
     }
@@ -73,7 +73,7 @@ fn field_doc(f: &Field) -> TokenStream {
 
 /// A carrier: every field optional; missing and `null` fields read as
 /// `None`, `None` is not sent, and fields no page documents are kept in
-/// `extra_fields` and sent back. Reading and writing go through the
+/// `other_fields` and sent back. Reading and writing go through the
 /// runtime's `carrier` module, one line per field.
 fn structure(s: &StructDef, layout: &Layout, doc: &str) -> TokenStream {
     let name = ident(&s.name);
@@ -232,7 +232,7 @@ pub fn types_mod_file(layout: &Layout) -> TokenStream {
         //! Every field is optional: SuperOffice sends `null` for empty
         //! nested carriers and leaves fields out under `$select`; `None`
         //! is not sent. Fields no page documents are kept in each
-        //! carrier's `extra_fields` and sent back, so reading an entity
+        //! carrier's `other_fields` and sent back, so reading an entity
         //! and saving it back loses nothing. Each type compiles only
         //! with a feature whose endpoints use it.
 

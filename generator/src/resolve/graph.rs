@@ -202,7 +202,10 @@ mod tests {
             types: space(),
             groups: [
                 group("one", vec![op(RustType::Struct("A".into()))]),
-                group("two", vec![op(RustType::Vec(Box::new(RustType::Struct("C".into()))))]),
+                group(
+                    "two",
+                    vec![op(RustType::Vec(Box::new(RustType::Struct("C".into()))))],
+                ),
             ]
             .into_iter()
             .collect(),
