@@ -193,9 +193,9 @@ mod tests {
 
     #[test]
     fn errors_name_the_field() {
-        let err = serde_path_to_error::deserialize::<_, Thing>(&mut serde_json::Deserializer::from_str(
-            r#"{"Name":"x","Id":"not a number"}"#,
-        ))
+        let err = serde_path_to_error::deserialize::<_, Thing>(
+            &mut serde_json::Deserializer::from_str(r#"{"Name":"x","Id":"not a number"}"#),
+        )
         .unwrap_err();
         assert_eq!(err.path().to_string(), "Id");
         let err = serde_json::from_str::<Thing>("[1]").unwrap_err();

@@ -217,7 +217,9 @@ mod tests {
         }
         // Built from chrono: RFC 3339.
         let built = DateTime::local(
-            DateTime::parse("2023-05-02T10:00:00.500").expect("parses").naive_local(),
+            DateTime::parse("2023-05-02T10:00:00.500")
+                .expect("parses")
+                .naive_local(),
         );
         assert_eq!(built.to_string(), "2023-05-02T10:00:00.5");
         assert_eq!(
