@@ -12,7 +12,6 @@ async fn main() -> Result<(), superoffice_webapi::Error> {
         .accept_language("en")
         .build()?;
     let request = types::MakeRetiredRequest::default();
-    let answer = client.user_agent().make_retired(&request).await?;
-    println!("{answer:?}");
+    client.user_agent().make_retired(&request).await?;
     Ok(())
 }

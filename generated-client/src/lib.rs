@@ -17,8 +17,7 @@
 //!         .accept_language("en")
 //!         .build()?;
 //!     let request = types::MakeRetiredRequest::default();
-//!     let answer = client.user_agent().make_retired(&request).await?;
-//!     println!("{answer:?}");
+//!     client.user_agent().make_retired(&request).await?;
 //!     Ok(())
 //! }
 //! ```

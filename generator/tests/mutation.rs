@@ -205,7 +205,7 @@ fn mutated_pages_never_panic_hang_or_misplace_errors() {
     let seed: u64 = std::env::var("MUTATION_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(0x5EED_0F_D0C5);
+        .unwrap_or(0x005E_ED0F_D0C5);
     let mut rng = Rng(seed | 1);
     let dir = std::env::temp_dir().join(format!("mutation-{}", std::process::id()));
     let start = Instant::now();

@@ -29,7 +29,7 @@ pub use retry::RetryPolicy;
 /// A generated crate keeps this runtime as `crate::runtime`, and the
 /// runtime's macros name it so; this alias lets its own tests expand them.
 #[cfg(test)]
-#[allow(unused_imports)]
+#[allow(unused_imports, clippy::module_inception)]
 pub(crate) mod runtime {
     pub use super::*;
 }

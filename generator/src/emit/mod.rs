@@ -197,12 +197,20 @@ fn example_call(api: &Api) -> (String, Option<String>) {
         .find_map(|g| g.operations.first().map(|o| (*g, o)))
     {
         if let OpBody::Json { ty, .. } = &op.body {
-            let call = format!(
-                "    let request = types::{}::default();\n    let answer = client.{}().{}(&request).await?;\n    println!(\"{{answer:?}}\");",
-                ty.short().trim_start_matches("Vec<").trim_end_matches('>'),
-                g.module,
-                op.rust
+            let request = format!(
+                "    let request = types::{}::default();\n",
+                ty.short().trim_start_matches("Vec<").trim_end_matches('>')
             );
+            let call = match op.response {
+                OpResponse::Empty => format!(
+                    "{request}    client.{}().{}(&request).await?;",
+                    g.module, op.rust
+                ),
+                _ => format!(
+                    "{request}    let answer = client.{}().{}(&request).await?;\n    println!(\"{{answer:?}}\");",
+                    g.module, op.rust
+                ),
+            };
             return (call, Some(g.feature.clone()));
         }
     }

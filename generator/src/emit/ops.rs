@@ -134,7 +134,7 @@ fn method(op: &Operation) -> TokenStream {
     let decode = decode_type(&op.response);
     let query = match &op.query {
         Some(q) => {
-            let q = ident(&q);
+            let q = ident(q);
             quote!(#q)
         }
         None => quote!(crate::runtime::NoQuery),
