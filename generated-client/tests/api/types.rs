@@ -2,7 +2,9 @@
 
 //! The types accept what the server sends beyond the documented samples.
 
+#[allow(unused_imports)]
 use super::common;
+#[allow(unused_imports)]
 use superoffice_webapi as crate_under_test;
 #[test]
 fn carriers_keep_unlisted_fields() {
