@@ -18,6 +18,25 @@ pub enum Severity {
     Error,
 }
 
+/// What a finding is about, for code (and tests) that act on findings
+/// without matching their text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiagKind {
+    /// A page does not follow the reference-page format here.
+    Format,
+    /// A file or directory could not be read.
+    Io,
+    /// Two pages have the same uid.
+    DuplicateUid,
+    /// Two pages type the same property of a carrier differently.
+    PropertyConflict,
+    /// Two types would get the same Rust name.
+    NameCollision,
+    /// The emitted Rust does not parse (a generator bug).
+    Emit,
+}
+
 /// One finding, located in a source file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Diagnostic {
@@ -27,24 +46,44 @@ pub struct Diagnostic {
     /// 1-based column (in characters).
     pub col: u32,
     pub severity: Severity,
+    pub kind: DiagKind,
     pub message: String,
 }
 
 impl Diagnostic {
+    /// An error in a page's format.
     pub fn error(file: &Path, pos: Pos, message: impl Into<String>) -> Self {
-        Self::new(Severity::Error, file, pos, message)
+        Self::new(Severity::Error, DiagKind::Format, file, pos, message)
     }
 
+    /// A warning about a page's format.
     pub fn warning(file: &Path, pos: Pos, message: impl Into<String>) -> Self {
-        Self::new(Severity::Warning, file, pos, message)
+        Self::new(Severity::Warning, DiagKind::Format, file, pos, message)
     }
 
-    fn new(severity: Severity, file: &Path, pos: Pos, message: impl Into<String>) -> Self {
+    /// An error of another kind than [`DiagKind::Format`].
+    pub fn error_of(kind: DiagKind, file: &Path, pos: Pos, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, kind, file, pos, message)
+    }
+
+    /// A warning of another kind than [`DiagKind::Format`].
+    pub fn warning_of(kind: DiagKind, file: &Path, pos: Pos, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, kind, file, pos, message)
+    }
+
+    fn new(
+        severity: Severity,
+        kind: DiagKind,
+        file: &Path,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             file: file.to_path_buf(),
             line: pos.line,
             col: pos.col,
             severity,
+            kind,
             message: message.into(),
         }
     }

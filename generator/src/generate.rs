@@ -28,13 +28,14 @@ pub fn generate(docs: &Path) -> Generated {
     }
     let (api, warnings) = resolve::resolve(&run.endpoints, docs);
     diagnostics.extend(warnings);
-    match emit::emit(&api, &run.endpoints) {
+    match emit::emit(&api, run.endpoints.len()) {
         Ok(output) => Generated {
             output: Some(output),
             diagnostics,
         },
         Err(msg) => {
-            diagnostics.push(Diagnostic::error(
+            diagnostics.push(Diagnostic::error_of(
+                crate::diagnostics::DiagKind::Emit,
                 docs,
                 crate::diagnostics::Pos::new(1, 1),
                 format!("expected emittable Rust (a generator bug): {msg}"),

@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use generator::emit::layout::Layout;
 use generator::parse;
-use generator::resolve::{self, Origin, RustType, TypeDef};
+use generator::resolve::names::Invented;
+use generator::resolve::{self, carriers, Origin, RustType, TypeDef};
 
 use crate::workspace_root;
 
@@ -41,10 +42,16 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
     let docs = docs.unwrap_or_else(|| workspace_root().join("../shared/corpus/reference"));
     let run = parse::parse_dir(&docs);
     let (api, _) = resolve::resolve(&run.endpoints, &docs);
+    // The carrier names the pages themselves use.
+    let invented = Invented::new(run.endpoints.iter().map(|e| e.uid.as_str()));
+    let (named, _) = carriers::collect(&run.endpoints, &invented, &docs);
+    let named = named.named;
     let layout = Layout::of(&api);
-    let (mut documented, mut inferred, mut enums, mut opaque) = (0, 0, 0, 0);
+    let (mut documented, mut from_named, mut inferred, mut enums, mut opaque, mut aliases) =
+        (0, 0, 0, 0, 0, 0);
     let (mut props, mut json, mut nested_props, mut nested_documented) = (0, 0, 0, 0);
     let mut field_sets: BTreeMap<Vec<&str>, Vec<&str>> = BTreeMap::new();
+    let mut unnamed = Vec::new();
     for (name, def) in &api.types.types {
         if !layout.emitted(name) {
             continue;
@@ -53,6 +60,7 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
             TypeDef::Struct(s) => {
                 match s.origin {
                     Origin::Documented => documented += 1,
+                    Origin::Named => from_named += 1,
                     Origin::Inferred => inferred += 1,
                 }
                 let mut set: Vec<&str> = s.fields.iter().map(|f| f.wire.as_str()).collect();
@@ -65,15 +73,17 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
                     }
                     if let Some(target) = nested(&f.ty) {
                         nested_props += 1;
-                        if api.types.structure(target).map(|t| t.origin) == Some(Origin::Documented)
-                        {
+                        if named.contains(target) {
                             nested_documented += 1;
+                        } else {
+                            unnamed.push(format!("{name}.{} -> {target}", f.wire));
                         }
                     }
                 }
             }
             TypeDef::Enum(_) => enums += 1,
             TypeDef::Opaque(_) => opaque += 1,
+            TypeDef::Alias(_) => aliases += 1,
         }
     }
     let duplicates: Vec<&Vec<&str>> = field_sets
@@ -101,16 +111,17 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
     );
     println!("groups (features): {}, operations: {ops}", api.groups.len());
     println!(
-        "structs: {} ({documented} from property tables, {inferred} from samples only)",
-        documented + inferred
+        "structs: {} ({documented} from property tables, {from_named} from samples under a carrier name the pages give, {inferred} from samples under a property's name)",
+        documented + from_named + inferred
     );
+    println!("merged duplicates (type aliases of a struct with the same fields): {aliases}");
     println!("enums: {enums}; raw-JSON aliases (carriers nothing describes): {opaque}");
     println!(
         "properties: {props}; serde_json::Value: {json} ({})",
         pct(json, props)
     );
     println!(
-        "nested properties (carrier, array or map of carrier): {nested_props}; naming a documented carrier: {nested_documented} ({})",
+        "nested properties (carrier, array or map of carrier): {nested_props}; naming a carrier the pages name: {nested_documented} ({})",
         pct(nested_documented, nested_props)
     );
     println!(
@@ -118,10 +129,20 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
         duplicates.len(),
         duplicates
             .iter()
-            .take(5)
+            .take(if std::env::var_os("STATS_ALL").is_some() {
+                usize::MAX
+            } else {
+                5
+            })
             .map(|d| format!("\n  {}", d.join(", ")))
             .collect::<String>()
     );
+    if std::env::var_os("STATS_ALL").is_some() {
+        println!("nested properties under a name of the generator's:");
+        for u in &unnamed {
+            println!("  {u}");
+        }
+    }
     println!("query structs: {queries} for {with_query} operations ({shared_queries} shared)");
     println!("boxed fields (type cycles): {}", layout.boxed.len());
     let single = layout.features.values().filter(|f| f.len() == 1).count();

@@ -58,7 +58,7 @@ pub fn carrier_docs(api: &Api) -> BTreeMap<String, String> {
     }
     let mut out = BTreeMap::new();
     for (name, def) in &api.types.types {
-        if !matches!(def, TypeDef::Struct(_)) {
+        if !matches!(def, TypeDef::Struct(_) | TypeDef::Alias(_)) {
             continue;
         }
         let mut uses = Vec::new();
@@ -71,11 +71,17 @@ pub fn carrier_docs(api: &Api) -> BTreeMap<String, String> {
         if let Some(h) = held.get(name) {
             uses.push(format!("held in {}", list(h)));
         }
-        let text = if uses.is_empty() {
+        let mut text = if uses.is_empty() {
             format!("The `{name}` carrier.")
         } else {
             format!("The `{name}` carrier: {}.", uses.join("; "))
         };
+        if let TypeDef::Alias(a) = def {
+            text.push_str(&format!(
+                " It has exactly the fields of [`{0}`](crate::types::{0}), so it is that type.",
+                a.target
+            ));
+        }
         out.insert(name.clone(), text);
     }
     out

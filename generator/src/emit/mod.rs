@@ -20,7 +20,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use rayon::prelude::*;
 
-use crate::ir::Endpoint;
 use crate::resolve::{Api, Group, OpBody, OpResponse};
 use layout::Layout;
 
@@ -277,11 +276,12 @@ fn templates(api: &Api, example: &Example, pages: usize) -> Result<Vec<(PathBuf,
     Ok(out)
 }
 
-/// Every file of the generated crate.
-pub fn emit(api: &Api, endpoints: &[Endpoint]) -> Result<Output, String> {
+/// Every file of the generated crate, from the API resolved from
+/// `page_count` pages.
+pub fn emit(api: &Api, page_count: usize) -> Result<Output, String> {
     let mut out = Output::default();
     let example = example(api);
-    for (path, text) in templates(api, &example, endpoints.len())? {
+    for (path, text) in templates(api, &example, page_count)? {
         out.files.insert(path, text);
     }
     // prettyplease formats the crate; keep `cargo fmt` of a workspace off it.
@@ -296,61 +296,65 @@ pub fn emit(api: &Api, endpoints: &[Endpoint]) -> Result<Output, String> {
     let layout = Layout::of(api);
     let docs = carrier_docs::carrier_docs(api);
     let type_modules = types::type_modules(&layout);
-    // Every Rust file as a job that builds its tokens; the jobs run in
-    // parallel (token streams are not `Send`, so each is built, formatted
-    // and turned into text on one thread).
-    type Job<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
+    // Every Rust file as a job that builds its tokens (`None`: no file);
+    // the jobs run in parallel (token streams are not `Send`, so each is
+    // built, formatted and turned into text on one thread).
+    type Job<'a> = Box<dyn Fn() -> Option<TokenStream> + Send + Sync + 'a>;
     let mut jobs: Vec<(PathBuf, Job)> = vec![
-        ("src/lib.rs".into(), Box::new(|| lib_file(api, &example))),
-        ("tests/api/common.rs".into(), Box::new(samples::common_file)),
+        (
+            "src/lib.rs".into(),
+            Box::new(|| Some(lib_file(api, &example))),
+        ),
+        (
+            "tests/api/common.rs".into(),
+            Box::new(|| Some(samples::common_file())),
+        ),
         (
             "src/types/mod.rs".into(),
-            Box::new(|| types::types_mod_file(&layout)),
+            Box::new(|| Some(types::types_mod_file(&layout))),
+        ),
+        (
+            "tests/api/types.rs".into(),
+            Box::new(|| samples::type_tests(&api.types, &layout)),
         ),
     ];
     for (module, names) in &type_modules {
         let (layout, docs) = (&layout, &docs);
         jobs.push((
             PathBuf::from(format!("src/types/{module}.rs")),
-            Box::new(move || types::types_module_file(api, layout, docs, module, names)),
+            Box::new(move || Some(types::types_module_file(api, layout, docs, module, names))),
         ));
     }
-    let mut with_tests = Vec::new();
     for g in api.groups.values() {
         jobs.push((
             PathBuf::from(format!("src/{}.rs", g.module)),
-            Box::new(move || ops::group_file(g)),
+            Box::new(move || Some(ops::group_file(g))),
         ));
-        let has = samples::group_has_tests(g, endpoints);
-        with_tests.push((g, has));
-        if has {
-            jobs.push((
-                PathBuf::from(format!("tests/api/{}.rs", g.module)),
-                Box::new(move || samples::group_tests(g, endpoints).unwrap_or_default()),
-            ));
-        }
-    }
-    let has_type_tests = samples::type_tests(&api.types, &layout).is_some();
-    if has_type_tests {
         jobs.push((
-            "tests/api/types.rs".into(),
-            Box::new(|| samples::type_tests(&api.types, &layout).unwrap_or_default()),
+            PathBuf::from(format!("tests/api/{}.rs", g.module)),
+            Box::new(move || samples::group_tests(g)),
         ));
     }
-    jobs.push((
-        "tests/api/main.rs".into(),
-        Box::new(move || samples::main_file(&with_tests, has_type_tests)),
-    ));
     let formatted: Vec<(PathBuf, Result<String, String>)> = jobs
         .into_par_iter()
-        .map(|(path, job)| {
-            let text = rust_file(job());
-            (path, text)
-        })
+        .filter_map(|(path, job)| Some((path, rust_file(job()?))))
         .collect();
     for (path, text) in formatted {
         let text = text.map_err(|e| format!("{}: {e}", path.display()))?;
         out.files.insert(path, text);
     }
+    // The test binary's root names the test modules that were made.
+    let has_tests = |name: &str| {
+        out.files
+            .contains_key(&PathBuf::from(format!("tests/api/{name}.rs")))
+    };
+    let with_tests: Vec<&Group> = api
+        .groups
+        .values()
+        .filter(|g| has_tests(&g.module))
+        .collect();
+    let main = samples::main_file(&with_tests, has_tests("types"));
+    out.files
+        .insert("tests/api/main.rs".into(), rust_file(main)?);
     Ok(out)
 }

@@ -8,7 +8,6 @@ use quote::{format_ident, quote};
 
 use super::layout::Layout;
 use super::types::{ident, ty_in};
-use crate::ir::{Endpoint, SampleBody};
 use crate::resolve::names::{sanitize, Case};
 use crate::resolve::{
     Group, OpBody, OpParam, OpResponse, Operation, RustType, StructDef, TypeDef, TypeSpace,
@@ -23,14 +22,6 @@ fn test_ident(base: &str, what: &str) -> proc_macro2::Ident {
 /// A type as the integration tests name it.
 fn ty(t: &RustType) -> TokenStream {
     ty_in(t, &quote!(crate_under_test))
-}
-
-/// The JSON text of a sample body, when it is JSON and not `null`.
-fn json_text(body: Option<&SampleBody>) -> Option<String> {
-    match body {
-        Some(SampleBody::Json(raw)) if raw.get() != "null" => Some(raw.get().to_string()),
-        _ => None,
-    }
 }
 
 /// A value for a parameter in a test: tokens for the call and the text
@@ -67,12 +58,11 @@ fn round_trip_test(name: &proc_macro2::Ident, t: &RustType, text: &str) -> Token
     }
 }
 
-fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
+fn tests_for(op: &Operation, accessor: &str) -> TokenStream {
     let mut out = TokenStream::new();
-    let req = e.sample_request.message();
-    let resp = e.sample_response.message();
-    let req_json = req.and_then(|r| json_text(r.body.as_ref()));
-    let resp_json = resp.and_then(|r| json_text(r.body.as_ref()));
+    let resp = op.samples.answer.as_ref();
+    let req_json = &op.samples.request_json;
+    let resp_json = resp.and_then(|r| r.json.as_ref());
 
     // 1. The request sample round-trips through the request type.
     if let (OpBody::Json { ty: t, .. }, Some(text)) = (&op.body, &req_json) {
@@ -81,13 +71,13 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
     }
     // 2. The response sample decodes into the response type.
     let success = resp.is_some_and(|r| (200..300).contains(&r.status));
-    if let (OpResponse::Json(t), Some(text), true) = (&op.response, &resp_json, success) {
+    if let (OpResponse::Json(t), Some(text), true) = (&op.response, resp_json, success) {
         let name = test_ident(&op.rust, "response_sample_decodes");
         out.extend(round_trip_test(&name, t, text));
     }
     // 3. Against a mock server.
     let Some(resp) = resp else { return out };
-    if req.is_none() {
+    if !op.samples.has_request {
         return out;
     }
     let json_response = matches!(op.response, OpResponse::Json(_));
@@ -137,11 +127,7 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
         }
     }
     let status = resp.status;
-    let raw_body = match &resp.body {
-        Some(SampleBody::Json(raw)) => raw.get().to_string(),
-        Some(SampleBody::Text(t)) => t.clone(),
-        None => String::new(),
-    };
+    let raw_body = &resp.raw;
     let accessor = ident(accessor);
     let call = ident(&op.rust);
     let check = if !success {
@@ -157,7 +143,7 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
                 assert_eq!(bytes.as_ref(), #raw_body.as_bytes());
             },
             OpResponse::Json(_) => {
-                let text = resp_json.clone().unwrap_or_default();
+                let text = resp_json.cloned().unwrap_or_default();
                 quote! {
                     common::assert_answer(&result.expect("the call succeeds"), #text);
                 }
@@ -181,25 +167,12 @@ fn tests_for(op: &Operation, e: &Endpoint, accessor: &str) -> TokenStream {
     out
 }
 
-/// Whether any endpoint of the group has samples to test.
-pub fn group_has_tests(group: &Group, endpoints: &[Endpoint]) -> bool {
-    group.operations.iter().any(|op| {
-        endpoints
-            .get(op.endpoint)
-            .is_some_and(|e| !tests_for(op, e, &group.module).is_empty())
-    })
-}
-
 /// `tests/api/<group>.rs`, or `None` when no endpoint of the group has samples.
-pub fn group_tests(group: &Group, endpoints: &[Endpoint]) -> Option<TokenStream> {
+pub fn group_tests(group: &Group) -> Option<TokenStream> {
     let tests: Vec<TokenStream> = group
         .operations
         .iter()
-        .filter_map(|op| {
-            endpoints
-                .get(op.endpoint)
-                .map(|e| tests_for(op, e, &group.module))
-        })
+        .map(|op| tests_for(op, &group.module))
         .filter(|t| !t.is_empty())
         .collect();
     if tests.is_empty() {
@@ -222,8 +195,8 @@ pub fn group_tests(group: &Group, endpoints: &[Endpoint]) -> Option<TokenStream>
 
 /// `tests/api/main.rs`: the one test binary, a module per group (gated by
 /// its feature) and one for the types.
-pub fn main_file(groups: &[(&Group, bool)], has_types: bool) -> TokenStream {
-    let mods = groups.iter().filter(|(_, has)| *has).map(|(g, _)| {
+pub fn main_file(groups: &[&Group], has_types: bool) -> TokenStream {
+    let mods = groups.iter().map(|g| {
         let m = ident(&g.module);
         let f = &g.feature;
         quote! {

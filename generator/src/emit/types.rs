@@ -10,7 +10,7 @@ use quote::quote;
 
 use super::docs::{doc_attrs, raw_doc_attrs};
 use super::layout::{cfg_any, Layout};
-use crate::resolve::{Api, EnumDef, Field, OpaqueDef, RustType, StructDef, TypeDef};
+use crate::resolve::{AliasDef, Api, EnumDef, Field, OpaqueDef, RustType, StructDef, TypeDef};
 
 pub fn ident(s: &str) -> Ident {
     Ident::new(s, Span::call_site())
@@ -202,6 +202,18 @@ fn opaque(o: &OpaqueDef, layout: &Layout) -> TokenStream {
     }
 }
 
+fn alias(a: &AliasDef, layout: &Layout, doc: Option<&str>) -> TokenStream {
+    let name = ident(&a.name);
+    let target = ident(&a.target);
+    let doc = doc_attrs(doc);
+    let cfg = layout.cfg(&a.name);
+    quote! {
+        #doc
+        #cfg
+        pub type #name = crate::types::#target;
+    }
+}
+
 /// The modules under `src/types/`, each with the names of its types.
 pub fn type_modules(layout: &Layout) -> BTreeMap<&str, Vec<&str>> {
     let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -259,6 +271,7 @@ pub fn types_module_file(
             }
             TypeDef::Enum(e) => enumeration(e, layout),
             TypeDef::Opaque(o) => opaque(o, layout),
+            TypeDef::Alias(a) => alias(a, layout, docs.get(*name).map(String::as_str)),
         })
     });
     let doc = format!(

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, LineIndex, Pos};
+use crate::diagnostics::{DiagKind, Diagnostic, LineIndex, Pos};
 use crate::ir::{
     Doc, DocType, Endpoint, FrontMatter, HeaderDoc, HttpMethod, Note, Param, Property, RequestBody,
     ResponseBody, ResponseStatus, Sample, SampleBody,
@@ -111,7 +111,8 @@ pub struct PageSource {
 pub fn read_dir(root: &Path) -> Result<Vec<PageSource>, Diagnostic> {
     let mut files = Vec::new();
     collect_pages(root, &mut files).map_err(|e| {
-        Diagnostic::error(
+        Diagnostic::error_of(
+            DiagKind::Io,
             root,
             Pos::new(1, 1),
             format!("expected a readable docs directory: {e}"),
@@ -154,7 +155,12 @@ pub fn parse_pages(root: &Path, pages: &[PageSource]) -> DocsRun {
             Ok(src) => parse_page(&page.path, &relative(root, &page.path), src),
             Err(msg) => PageReport {
                 parsed: Parsed::Invalid,
-                diagnostics: vec![Diagnostic::error(&page.path, Pos::new(1, 1), msg.clone())],
+                diagnostics: vec![Diagnostic::error_of(
+                    DiagKind::Io,
+                    &page.path,
+                    Pos::new(1, 1),
+                    msg.clone(),
+                )],
             },
         })
         .collect();
@@ -170,7 +176,8 @@ pub fn parse_pages(root: &Path, pages: &[PageSource]) -> DocsRun {
     run.endpoints.sort_by(|a, b| a.uid.cmp(&b.uid));
     for pair in run.endpoints.windows(2) {
         if pair[0].uid == pair[1].uid {
-            run.diagnostics.push(Diagnostic::error(
+            run.diagnostics.push(Diagnostic::error_of(
+                DiagKind::DuplicateUid,
                 &root.join(&pair[1].source),
                 Pos::new(1, 1),
                 format!(

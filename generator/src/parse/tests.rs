@@ -438,7 +438,7 @@ fn duplicate_uids_across_pages_are_an_error() {
     assert_eq!(run.endpoints.len(), 2);
     assert!(run.has_errors());
     assert!(
-        run.diagnostics[0].message.contains("unique uid"),
+        run.diagnostics[0].kind == crate::diagnostics::DiagKind::DuplicateUid,
         "{:?}",
         run.diagnostics
     );

@@ -24,10 +24,16 @@ fn edges(space: &TypeSpace) -> BTreeMap<&str, BTreeSet<String>> {
         .iter()
         .map(|(name, def)| {
             let mut out = BTreeSet::new();
-            if let TypeDef::Struct(s) = def {
-                for f in &s.fields {
-                    named_in(&f.ty, &mut out);
+            match def {
+                TypeDef::Struct(s) => {
+                    for f in &s.fields {
+                        named_in(&f.ty, &mut out);
+                    }
                 }
+                TypeDef::Alias(a) => {
+                    out.insert(a.target.clone());
+                }
+                TypeDef::Enum(_) | TypeDef::Opaque(_) => {}
             }
             (name.as_str(), out)
         })
@@ -94,6 +100,8 @@ pub fn boxed_fields(space: &TypeSpace) -> BTreeSet<(String, String)> {
                     })
                     .collect(),
             )),
+            // An alias is its target: an edge with no field of its own.
+            TypeDef::Alias(a) => Some((name.as_str(), vec![("", a.target.as_str())])),
             _ => None,
         })
         .collect();
@@ -114,7 +122,7 @@ pub fn boxed_fields(space: &TypeSpace) -> BTreeSet<(String, String)> {
     };
     let mut out = BTreeSet::new();
     for (name, fields) in &direct {
-        for (field, target) in fields {
+        for (field, target) in fields.iter().filter(|(f, _)| !f.is_empty()) {
             if reaches(target, name) {
                 out.insert((name.to_string(), field.to_string()));
             }
@@ -153,7 +161,6 @@ mod tests {
     fn op(response: RustType) -> Operation {
         Operation {
             uid: "v1X_Y".into(),
-            endpoint: 0,
             rust: "y".into(),
             pascal: "Y".into(),
             method: HttpMethod::Get,
@@ -165,6 +172,7 @@ mod tests {
             body: OpBody::None,
             response: OpResponse::Json(response),
             doc: String::new(),
+            samples: Default::default(),
         }
     }
 

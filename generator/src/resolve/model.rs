@@ -64,7 +64,9 @@ pub struct Field {
 pub enum Origin {
     /// A property table on at least one page.
     Documented,
-    /// Only sample JSON.
+    /// Only sample JSON, under the name the pages give the carrier.
+    Named,
+    /// Only sample JSON, under a name of the generator's (its property's).
     Inferred,
 }
 
@@ -90,11 +92,21 @@ pub struct OpaqueDef {
     pub doc: Option<String>,
 }
 
+/// A carrier with exactly the fields of another: a type alias of it, so
+/// no two structs have the same fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AliasDef {
+    pub name: String,
+    /// The struct it names.
+    pub target: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeDef {
     Struct(StructDef),
     Enum(EnumDef),
     Opaque(OpaqueDef),
+    Alias(AliasDef),
 }
 
 /// Every named type, by name.
@@ -104,9 +116,14 @@ pub struct TypeSpace {
 }
 
 impl TypeSpace {
+    /// The struct `name` is, through an alias if need be.
     pub fn structure(&self, name: &str) -> Option<&StructDef> {
         match self.types.get(name) {
             Some(TypeDef::Struct(s)) => Some(s),
+            Some(TypeDef::Alias(a)) => match self.types.get(&a.target) {
+                Some(TypeDef::Struct(s)) => Some(s),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -171,13 +188,32 @@ pub enum OpResponse {
     Bytes,
 }
 
+/// The samples on an endpoint's page, as the generated tests use them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OpSamples {
+    /// Whether the page has a sample request.
+    pub has_request: bool,
+    /// The sample request's JSON body, unless absent or `null`.
+    pub request_json: Option<String>,
+    /// The sample answer.
+    pub answer: Option<SampleAnswer>,
+}
+
+/// A sample answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleAnswer {
+    pub status: u16,
+    /// The JSON body, unless absent, not JSON, or `null`.
+    pub json: Option<String>,
+    /// The body as written.
+    pub raw: String,
+}
+
 /// One endpoint, ready to emit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     /// The page's uid.
     pub uid: String,
-    /// Index of the endpoint in the resolver's input.
-    pub endpoint: usize,
     /// The method name, e.g. `make_retired`.
     pub rust: String,
     /// `MakeRetired`: the base of the query struct's name.
@@ -192,6 +228,7 @@ pub struct Operation {
     pub body: OpBody,
     pub response: OpResponse,
     pub doc: String,
+    pub samples: OpSamples,
 }
 
 /// The whole resolved API.

@@ -1,0 +1,324 @@
+//! Pages → documented carriers: the first stage of resolving.
+//!
+//! Every response body naming a carrier with a property table documents
+//! that carrier; all pages that document the same name are unified into
+//! one carrier (union of properties). A property typed differently on two
+//! pages is a warning, and the more specific type wins. A request body
+//! whose properties are a large part of a documented carrier *is* that
+//! carrier (`SaveUser` sends a `User`); other request bodies get
+//! `<Operation>Request`.
+//!
+//! Besides the tables, the type cells say which carrier names exist and
+//! which carrier a property name holds (`| Participant | ParticipantInfo |`),
+//! so samples can later be matched to the carriers SuperOffice names.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::diagnostics::{DiagKind, Diagnostic, Pos};
+use crate::ir::{DocType, Endpoint, Property};
+
+use super::names::{sanitize, Case, Invented};
+
+/// A carrier as the pages document it, properties unified.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Documented {
+    /// Each property with the page (source path) that first listed it.
+    pub props: Vec<(Property, String)>,
+    /// The uids of the pages that document it.
+    pub pages: Vec<String>,
+}
+
+impl Documented {
+    /// Whether the carrier has a property of this wire name.
+    pub fn has(&self, wire: &str) -> bool {
+        self.props.iter().any(|(p, _)| p.name == wire)
+    }
+}
+
+/// What the pages' tables say about carriers.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Carriers {
+    /// Carriers with a property table, by name.
+    pub documented: BTreeMap<String, Documented>,
+    /// uid → the carrier its JSON request body is (or is an array of).
+    pub request_names: BTreeMap<String, String>,
+    /// uid → the carrier its response is (or is an array of).
+    pub response_names: BTreeMap<String, String>,
+    /// Every carrier name a type cell or body heading mentions (Rust-cased),
+    /// documented or not: the names SuperOffice itself uses.
+    pub named: BTreeSet<String>,
+    /// Property name → the one carrier its type cells give it
+    /// (`Participant` → `ParticipantInfo`); absent when pages disagree.
+    pub prop_carriers: BTreeMap<String, String>,
+    /// Property names some table types `object`: maps with arbitrary keys.
+    pub maps: BTreeSet<String>,
+}
+
+/// How specific a documented type is, for settling conflicts.
+pub fn rank(t: &DocType) -> u8 {
+    match t {
+        DocType::Unknown => 0,
+        DocType::Object | DocType::String | DocType::Array(None) => 1,
+        DocType::Int32 | DocType::Bool | DocType::Double | DocType::Int64 => 2,
+        _ => 3,
+    }
+}
+
+/// Same type as far as a conflict goes (`Array` with and without item).
+pub fn compatible(a: &DocType, b: &DocType) -> bool {
+    match (a, b) {
+        (DocType::Unknown, _) | (_, DocType::Unknown) => true,
+        (DocType::Array(x), DocType::Array(y)) => match (x, y) {
+            (Some(x), Some(y)) => compatible(x, y),
+            _ => true,
+        },
+        _ => a == b,
+    }
+}
+
+/// The carrier a documented type holds: `Person`, `Person[]`.
+fn carrier_of(t: &DocType) -> Option<&str> {
+    match t {
+        DocType::Carrier(c) => Some(c),
+        DocType::Array(Some(item)) => carrier_of(item),
+        _ => None,
+    }
+}
+
+/// Collects the documented carriers of `endpoints`, with warnings for
+/// properties the pages type differently.
+pub fn collect(
+    endpoints: &[Endpoint],
+    invented: &Invented,
+    root: &Path,
+) -> (Carriers, Vec<Diagnostic>) {
+    let mut c = Collector {
+        carriers: Carriers::default(),
+        diags: Vec::new(),
+        root,
+    };
+    c.responses(endpoints, invented);
+    c.requests(endpoints, invented);
+    c.type_cells(endpoints);
+    (c.carriers, c.diags)
+}
+
+struct Collector<'a> {
+    carriers: Carriers,
+    diags: Vec<Diagnostic>,
+    root: &'a Path,
+}
+
+impl Collector<'_> {
+    fn add(&mut self, name: &str, props: &[Property], e: &Endpoint) {
+        let mut conflicts = Vec::new();
+        let entry = self
+            .carriers
+            .documented
+            .entry(name.to_string())
+            .or_default();
+        if !entry.pages.contains(&e.uid) {
+            entry.pages.push(e.uid.clone());
+        }
+        for p in props {
+            match entry.props.iter_mut().find(|(q, _)| q.name == p.name) {
+                Some((q, src)) => {
+                    if !compatible(&q.ty, &p.ty) {
+                        let keep_new = rank(&p.ty) > rank(&q.ty);
+                        let won = if keep_new { &p.ty } else { &q.ty };
+                        conflicts.push((
+                            p.line,
+                            format!(
+                                "property `{}` of `{name}` is `{}` here but `{}` in {}:{}; using `{}`",
+                                p.name,
+                                p.ty.fact_name(),
+                                q.ty.fact_name(),
+                                src,
+                                q.line,
+                                won.fact_name()
+                            ),
+                        ));
+                        if keep_new {
+                            q.ty = p.ty.clone();
+                        }
+                    } else if rank(&p.ty) > rank(&q.ty) {
+                        q.ty = p.ty.clone();
+                    }
+                    if q.description.is_none() {
+                        q.description = p.description.clone();
+                    }
+                }
+                None => entry.props.push((p.clone(), e.source.clone())),
+            }
+        }
+        for (line, msg) in conflicts {
+            self.diags.push(Diagnostic::warning_of(
+                DiagKind::PropertyConflict,
+                &self.root.join(&e.source),
+                Pos::new(line.max(1), 1),
+                msg,
+            ));
+        }
+    }
+
+    fn responses(&mut self, endpoints: &[Endpoint], invented: &Invented) {
+        for e in endpoints {
+            let Some(rb) = &e.response_body else { continue };
+            if rb.properties.is_empty() {
+                if let Some(DocType::Carrier(name)) = &rb.ty {
+                    self.carriers
+                        .response_names
+                        .insert(e.uid.clone(), name.clone());
+                }
+                continue;
+            }
+            let name = match &rb.ty {
+                Some(DocType::Carrier(name)) => name.clone(),
+                _ => invented.name(&e.uid, "Item"),
+            };
+            self.add(&name, &rb.properties, e);
+            self.carriers.response_names.insert(e.uid.clone(), name);
+        }
+        // Array responses documented under an invented name that another
+        // page documents under a real one take the real one.
+        for e in endpoints {
+            let Some(rb) = &e.response_body else { continue };
+            if rb.ty.is_some() || rb.properties.is_empty() {
+                continue;
+            }
+            let invented = invented.name(&e.uid, "Item");
+            let real = self
+                .carriers
+                .documented
+                .iter()
+                .filter(|(n, _)| **n != invented && !n.ends_with("Item"))
+                .find(|(_, d)| {
+                    d.props.len() == rb.properties.len()
+                        && rb.properties.iter().all(|p| d.has(&p.name))
+                })
+                .map(|(n, _)| n.clone());
+            if let Some(real) = real {
+                self.carriers.documented.remove(&invented);
+                self.carriers.response_names.insert(e.uid.clone(), real);
+            }
+        }
+    }
+
+    /// The documented carrier a request's property set belongs to, if it
+    /// is most of one: the smallest such carrier.
+    fn matching_carrier(&self, props: &[Property], carriers: &[String]) -> Option<String> {
+        if props.len() < 3 {
+            return None;
+        }
+        let mut best: Option<(usize, &String)> = None;
+        for name in carriers {
+            let Some(d) = self.carriers.documented.get(name) else {
+                continue;
+            };
+            let all_in = props.iter().all(|p| d.has(&p.name));
+            if all_in && props.len() * 2 >= d.props.len() {
+                let score = d.props.len();
+                if best.is_none_or(|(s, _)| score < s) {
+                    best = Some((score, name));
+                }
+            }
+        }
+        best.map(|(_, n)| n.clone())
+    }
+
+    /// Request bodies may be response carriers, never another request's wrapper.
+    fn requests(&mut self, endpoints: &[Endpoint], invented: &Invented) {
+        let carriers: Vec<String> = self.carriers.documented.keys().cloned().collect();
+        for e in endpoints {
+            let Some(body) = &e.request_body else {
+                continue;
+            };
+            if body.binary || body.properties.is_empty() {
+                continue;
+            }
+            let name = self
+                .matching_carrier(&body.properties, &carriers)
+                .unwrap_or_else(|| invented.name(&e.uid, "Request"));
+            self.add(&name, &body.properties, e);
+            self.carriers.request_names.insert(e.uid.clone(), name);
+        }
+    }
+
+    /// The carrier names the type cells mention, and which property holds which.
+    fn type_cells(&mut self, endpoints: &[Endpoint]) {
+        let mut by_prop: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for e in endpoints {
+            if let Some(DocType::Carrier(c)) = e.response_body.as_ref().and_then(|b| b.ty.as_ref())
+            {
+                self.carriers.named.insert(sanitize(c, Case::Pascal));
+            }
+            let tables = e
+                .response_body
+                .iter()
+                .map(|b| &b.properties)
+                .chain(e.request_body.iter().map(|b| &b.properties));
+            for p in tables.flatten() {
+                if p.ty == DocType::Object {
+                    self.carriers.maps.insert(p.name.clone());
+                }
+                if let Some(c) = carrier_of(&p.ty) {
+                    let c = sanitize(c, Case::Pascal);
+                    self.carriers.named.insert(c.clone());
+                    by_prop.entry(p.name.clone()).or_default().insert(c);
+                }
+            }
+        }
+        self.carriers.named.extend(
+            self.carriers
+                .documented
+                .keys()
+                .map(|n| sanitize(n, Case::Pascal)),
+        );
+        self.carriers.prop_carriers = by_prop
+            .into_iter()
+            .filter(|(_, cs)| cs.len() == 1)
+            .filter_map(|(p, cs)| Some((p, cs.into_iter().next()?)))
+            .collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::tests::{endpoint, RESPONSES};
+
+    #[test]
+    fn conflicts_rank_specific_types_higher() {
+        assert!(rank(&DocType::DateTime) > rank(&DocType::String));
+        assert!(compatible(&DocType::Unknown, &DocType::Int32));
+        assert!(compatible(
+            &DocType::Array(None),
+            &DocType::Array(Some(Box::new(DocType::Int32)))
+        ));
+        assert!(!compatible(&DocType::String, &DocType::DateTime));
+    }
+
+    #[test]
+    fn type_cells_name_carriers_and_the_properties_holding_them() {
+        let page = endpoint(&format!(
+            "---\nuid: v1ThingAgent_GetThing\n---\n\n```http\nPOST /api/v1/Agents/Thing/GetThing\n```\n\n## Response:\n\n{RESPONSES}### Response body: Thing\n\n| Property Name | Type | Description |\n|---|---|---|\n| Id | int32 | |\n| Participant | ParticipantInfo | |\n| Owners | Person[] | |\n| Extra | object | |\n"
+        ));
+        let eps = [page];
+        let (c, diags) = collect(
+            &eps,
+            &Invented::new(["v1ThingAgent_GetThing"]),
+            Path::new("."),
+        );
+        assert!(diags.is_empty());
+        assert_eq!(c.response_names["v1ThingAgent_GetThing"], "Thing");
+        assert!(c.documented["Thing"].has("Owners"));
+        assert_eq!(
+            c.named.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["ParticipantInfo", "Person", "Thing"]
+        );
+        assert_eq!(c.prop_carriers["Participant"], "ParticipantInfo");
+        assert_eq!(c.prop_carriers["Owners"], "Person");
+        assert!(c.maps.contains("Extra"));
+    }
+}

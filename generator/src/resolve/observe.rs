@@ -1,0 +1,146 @@
+//! Samples → observed shapes: the second stage of resolving.
+//!
+//! Every sample body is walked alongside the documented carrier it
+//! belongs to (and the documented carriers its properties hold), merging
+//! the JSON kinds seen for each field. Observing decides no types: it
+//! only says what the samples show.
+
+use serde_json::Value;
+
+use crate::ir::{DocType, Endpoint, SampleBody};
+
+use super::carriers::Carriers;
+use super::shape::{Observations, Shape};
+
+/// The JSON of one endpoint's samples, `null` and non-JSON as `None`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SampleJson {
+    pub request: Option<Value>,
+    pub response: Option<Value>,
+}
+
+fn json_of(body: &SampleBody) -> Option<Value> {
+    body.json().filter(|v| !v.is_null())
+}
+
+impl SampleJson {
+    /// The sample JSON of `e`, parsed once.
+    pub fn of(e: &Endpoint) -> SampleJson {
+        let json = |m: Option<Option<&SampleBody>>| m.flatten().and_then(json_of);
+        SampleJson {
+            request: json(e.sample_request.message().map(|s| s.body.as_ref())),
+            response: json(e.sample_response.message().map(|s| s.body.as_ref())),
+        }
+    }
+}
+
+/// The shapes samples show for each documented carrier.
+pub fn observe(
+    endpoints: &[Endpoint],
+    samples: &[SampleJson],
+    carriers: &Carriers,
+) -> Observations {
+    let mut obs = Observations::new();
+    for (e, s) in endpoints.iter().zip(samples) {
+        if let (Some(name), Some(v)) = (carriers.response_names.get(&e.uid), &s.response) {
+            walk(carriers, &mut obs, name, v);
+        }
+        if let (Some(name), Some(v)) = (carriers.request_names.get(&e.uid), &s.request) {
+            walk(carriers, &mut obs, name, v);
+        }
+    }
+    obs
+}
+
+/// Records the shape of `v` as an instance of carrier `name`, and of its
+/// fields that are documented carriers, recursively.
+fn walk(carriers: &Carriers, obs: &mut Observations, name: &str, v: &Value) {
+    match v {
+        Value::Array(items) => {
+            for i in items {
+                walk(carriers, obs, name, i);
+            }
+        }
+        Value::Object(map) => {
+            if let Shape::Object(o) = Shape::of(v) {
+                obs.entry(name.to_string()).or_default().merge(&o);
+            }
+            let Some(d) = carriers.documented.get(name) else {
+                return;
+            };
+            for (k, val) in map {
+                let Some((p, _)) = d.props.iter().find(|(p, _)| &p.name == k) else {
+                    continue;
+                };
+                let nested = match &p.ty {
+                    DocType::Carrier(c) => Some(c),
+                    DocType::Array(Some(item)) => match item.as_ref() {
+                        DocType::Carrier(c) => Some(c),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let Some(c) = nested.filter(|c| carriers.documented.contains_key(*c)) {
+                    walk(carriers, obs, c, val);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Property;
+    use crate::resolve::carriers::Documented;
+    use serde_json::json;
+
+    fn prop(name: &str, ty: DocType) -> (Property, String) {
+        (
+            Property {
+                name: name.into(),
+                ty,
+                description: None,
+                line: 1,
+            },
+            "p.md".into(),
+        )
+    }
+
+    #[test]
+    fn nested_documented_carriers_are_observed_under_their_own_name() {
+        let mut carriers = Carriers::default();
+        carriers.documented.insert(
+            "Sale".into(),
+            Documented {
+                props: vec![
+                    prop("Id", DocType::Int32),
+                    prop("Person", DocType::Carrier("Person".into())),
+                ],
+                pages: vec![],
+            },
+        );
+        carriers.documented.insert(
+            "Person".into(),
+            Documented {
+                props: vec![prop("Id", DocType::Int32)],
+                pages: vec![],
+            },
+        );
+        let mut obs = Observations::new();
+        walk(
+            &carriers,
+            &mut obs,
+            "Sale",
+            &json!([{"Id": 1, "Person": {"Id": 2, "Firstname": "A"}}]),
+        );
+        assert_eq!(obs["Sale"].get("Id"), Some(&Shape::Int));
+        let person: Vec<&str> = obs["Person"]
+            .fields
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(person, ["Id", "Firstname"]);
+    }
+}

@@ -1,0 +1,320 @@
+//! Endpoints → operations, grouped by agent or REST resource. Each
+//! operation carries what emit needs: its parameters by kind (path,
+//! required query, optional query), its body and response types, and its
+//! sample payloads, so emit never reaches back into the parse output.
+
+use std::collections::BTreeMap;
+
+use crate::ir::{DocType, Endpoint, Note, SampleBody};
+
+use super::carriers::Carriers;
+use super::model::{
+    Group, OpBody, OpParam, OpResponse, OpSamples, Operation, RustType, SampleAnswer,
+};
+use super::names::{op_name, sanitize, Case, Invented, Scope};
+use super::observe::SampleJson;
+use super::queries;
+use super::shape::Shape;
+use super::typemap::{map_type, param_type, shape_type, Known, Place, Wants};
+
+/// Everything operations are built from.
+pub struct Inputs<'a> {
+    pub endpoints: &'a [Endpoint],
+    pub samples: &'a [SampleJson],
+    pub carriers: &'a Carriers,
+    pub invented: &'a Invented,
+}
+
+/// The operations of every endpoint, by group module.
+pub fn operations(input: &Inputs, k: &Known, want: &mut Wants) -> BTreeMap<String, Group> {
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    let mut scopes: BTreeMap<String, Scope> = BTreeMap::new();
+    for (e, sample) in input.endpoints.iter().zip(input.samples) {
+        let (module, type_name, feature, title) = group_of(&e.path);
+        let scope = scopes.entry(module.clone()).or_default();
+        let rust = scope.unique(sanitize(op_name(&e.uid), Case::Snake));
+        let op = operation(input, k, want, e, sample, rust);
+        groups
+            .entry(module.clone())
+            .or_insert_with(|| Group {
+                type_name,
+                module,
+                feature,
+                title,
+                operations: Vec::new(),
+                queries: Vec::new(),
+            })
+            .operations
+            .push(op);
+    }
+    for g in groups.values_mut() {
+        queries::share_query_structs(g);
+    }
+    groups
+}
+
+fn param(
+    k: &Known,
+    want: &mut Wants,
+    scope: &mut Scope,
+    wire: &str,
+    ty: &DocType,
+    doc: Option<String>,
+) -> OpParam {
+    OpParam {
+        wire: wire.to_string(),
+        rust: scope.unique(sanitize(wire, Case::Snake)),
+        ty: param_type(k, wire, ty, want),
+        doc,
+    }
+}
+
+fn operation(
+    input: &Inputs,
+    k: &Known,
+    want: &mut Wants,
+    e: &Endpoint,
+    sample: &SampleJson,
+    rust: String,
+) -> Operation {
+    let mut scope = Scope::default();
+    // One parameter per variable of the path, in its order; a variable
+    // no `Path Part` row documents is a string.
+    let mut path_params = Vec::new();
+    for var in crate::parse::path_vars(&e.path) {
+        let p = match e.path_params.iter().find(|p| p.name == var) {
+            Some(p) => {
+                let doc = p.description.as_ref().map(|d| d.0.clone());
+                param(k, want, &mut scope, &p.name, &p.ty, doc)
+            }
+            None => param(k, want, &mut scope, var, &DocType::String, None),
+        };
+        path_params.push(p);
+    }
+    let mut required_query = Vec::new();
+    let mut optional_query = Vec::new();
+    let mut qscope = Scope::default();
+    for q in &e.query_params {
+        let doc = q.description.as_ref().map(|d| d.0.clone());
+        if q.required {
+            required_query.push(param(k, want, &mut scope, &q.name, &q.ty, doc));
+        } else {
+            optional_query.push(param(k, want, &mut qscope, &q.name, &q.ty, doc));
+        }
+    }
+    let body = match &e.request_body {
+        None => OpBody::None,
+        Some(b) if b.binary => OpBody::Binary {
+            arg: scope.unique(sanitize(&b.name, Case::Snake)),
+        },
+        Some(b) => {
+            let ty = match input.carriers.request_names.get(&e.uid) {
+                Some(name) if sample.request.as_ref().is_some_and(|v| v.is_array()) => {
+                    RustType::Vec(Box::new(RustType::Struct(name.clone())))
+                }
+                Some(name) => RustType::Struct(name.clone()),
+                None => {
+                    let shape = sample.request.as_ref().map(Shape::of);
+                    let name = input.invented.name(&e.uid, "Request");
+                    shape_type(k, Place::Named(&name), shape.as_ref(), want)
+                }
+            };
+            OpBody::Json {
+                arg: scope.unique(sanitize(&b.name, Case::Snake)),
+                ty,
+            }
+        }
+    };
+    let response = response(input, k, want, e, sample);
+    // From the unique method name, so query structs are unique too.
+    let pascal = sanitize(&rust, Case::Pascal);
+    Operation {
+        uid: e.uid.clone(),
+        rust,
+        pascal,
+        method: e.method,
+        path: e.path.clone(),
+        path_params,
+        required_query,
+        optional_query,
+        query: None,
+        body,
+        response,
+        doc: op_doc(e),
+        samples: samples(e),
+    }
+}
+
+/// What an item of the sample answer looks like (an array's merged items).
+fn item_shape(v: &serde_json::Value) -> Shape {
+    match Shape::of(v) {
+        Shape::Array(item) => *item,
+        other => other,
+    }
+}
+
+fn response(
+    input: &Inputs,
+    k: &Known,
+    want: &mut Wants,
+    e: &Endpoint,
+    sample: &SampleJson,
+) -> OpResponse {
+    let Some(rb) = &e.response_body else {
+        return OpResponse::Empty;
+    };
+    let shape = sample.response.as_ref().map(item_shape);
+    let item = if let Some(name) = input.carriers.response_names.get(&e.uid) {
+        if input.carriers.documented.contains_key(name) {
+            RustType::Struct(name.clone())
+        } else {
+            // A carrier named but described nowhere: the sample may tell.
+            map_type(
+                k,
+                name,
+                &DocType::Carrier(name.clone()),
+                shape.as_ref(),
+                want,
+            )
+        }
+    } else {
+        match &rb.ty {
+            Some(DocType::Binary) => return OpResponse::Bytes,
+            Some(t) => {
+                let hint = input.invented.name(&e.uid, "Result");
+                map_type(k, &hint, t, shape.as_ref(), want)
+            }
+            None => {
+                let name = input.invented.name(&e.uid, "Item");
+                shape_type(k, Place::Named(&name), shape.as_ref(), want)
+            }
+        }
+    };
+    if rb.array {
+        OpResponse::Json(RustType::Vec(Box::new(item)))
+    } else {
+        OpResponse::Json(item)
+    }
+}
+
+/// The JSON text of a sample body, when it is JSON and not `null`.
+fn json_text(body: Option<&SampleBody>) -> Option<String> {
+    match body {
+        Some(SampleBody::Json(raw)) if raw.get() != "null" => Some(raw.get().to_string()),
+        _ => None,
+    }
+}
+
+/// The page's sample request and answer, as tests need them.
+fn samples(e: &Endpoint) -> OpSamples {
+    let request = e.sample_request.message();
+    let response = e.sample_response.message();
+    OpSamples {
+        has_request: request.is_some(),
+        request_json: request.and_then(|r| json_text(r.body.as_ref())),
+        answer: response.map(|r| SampleAnswer {
+            status: r.status,
+            json: json_text(r.body.as_ref()),
+            raw: match &r.body {
+                Some(SampleBody::Json(raw)) => raw.get().to_string(),
+                Some(SampleBody::Text(t)) => t.clone(),
+                None => String::new(),
+            },
+        }),
+    }
+}
+
+/// `/api/v1/Agents/User/MakeRetired` → the User agent;
+/// `/api/v1/Appointment/{id}` → the Appointment resource.
+/// Returns (module, type name, feature, title).
+pub fn group_of(path: &str) -> (String, String, String, String) {
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let rest: &[&str] = match segs.as_slice() {
+        ["api", v, rest @ ..] if v.starts_with('v') => rest,
+        ["api", rest @ ..] => rest,
+        rest => rest,
+    };
+    let (name, kind) = match rest {
+        [agents, name, ..] if agents.eq_ignore_ascii_case("agents") => (*name, "Agent"),
+        [name, ..] if !name.starts_with('{') => (*name, "Resource"),
+        _ => ("Root", "Resource"),
+    };
+    let base = sanitize(name, Case::Pascal);
+    let type_name = format!("{base}{kind}");
+    let module = sanitize(&type_name, Case::Snake);
+    let feature = module.replace('_', "-");
+    let title = format!("{base} {}", kind.to_ascii_lowercase());
+    (module, type_name, feature, title)
+}
+
+/// The method's doc comment: summary, description, notes.
+fn op_doc(e: &Endpoint) -> String {
+    let mut parts = Vec::new();
+    if let Some(s) = &e.summary {
+        parts.push(s.0.clone());
+    }
+    parts.push(format!("`{} {}`", e.method, e.path));
+    if let Some(d) = &e.description {
+        parts.push(d.0.clone());
+    }
+    for n in &e.notes {
+        parts.push(match n {
+            Note::OnlineRestricted { text } => format!("**Online restricted:** {text}"),
+            Note::Experimental { text } => format!("**Experimental:** {text}"),
+            Note::SlowThreshold { millis } => {
+                format!("Calls slower than {millis} ms are logged as slow (`NsApiSlow`).")
+            }
+        });
+    }
+    parts.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::tests::{endpoint, RESPONSES};
+
+    #[test]
+    fn groups_from_paths() {
+        assert_eq!(
+            group_of("/api/v1/Agents/User/MakeRetired"),
+            (
+                "user_agent".into(),
+                "UserAgent".into(),
+                "user-agent".into(),
+                "User agent".into()
+            )
+        );
+        assert_eq!(
+            group_of("/api/v1/Appointment/{id}/Links").0,
+            "appointment_resource"
+        );
+    }
+
+    #[test]
+    fn operations_carry_parameters_by_kind_and_their_samples() {
+        let e = endpoint(&format!(
+            "---\nuid: v1ThingAgent_Find\n---\n\n```http\nGET /api/v1/Thing/{{id}}\n```\n\n| Path Part | Type | Description |\n|---|---|---|\n| id | int32 | **Required** |\n\n## Query String Parameters\n\n| Parameter Name | Type |  Description |\n|---|---|---|\n| $select | string | |\n\n## Response:\n\n{RESPONSES}### Response body: int32\n\n## Sample request\n\n```http!\nGET /api/v1/Thing/1\n```\n\n## Sample response\n\n```http_\nHTTP/1.1 200 OK\n\n7\n```\n"
+        ));
+        let eps = [e];
+        let samples = [SampleJson::of(&eps[0])];
+        let carriers = Carriers::default();
+        let invented = Invented::new(["v1ThingAgent_Find"]);
+        let input = Inputs {
+            endpoints: &eps,
+            samples: &samples,
+            carriers: &carriers,
+            invented: &invented,
+        };
+        let shapes = BTreeMap::new();
+        let k = Known::new(&carriers, &shapes);
+        let groups = operations(&input, &k, &mut Wants::default());
+        let op = &groups["thing_resource"].operations[0];
+        assert_eq!(op.path_params[0].ty, RustType::I32);
+        assert_eq!(op.optional_query[0].wire, "$select");
+        assert_eq!(op.response, OpResponse::Json(RustType::I32));
+        assert!(op.samples.has_request);
+        let answer = op.samples.answer.as_ref().expect("answer");
+        assert_eq!((answer.status, answer.json.as_deref()), (200, Some("7")));
+    }
+}

@@ -1,0 +1,437 @@
+//! Carriers and shapes → the type space: every struct, enum and raw-JSON
+//! carrier, built with the pure [`map_type`](super::typemap::map_type).
+//!
+//! Types are built while their names are checked: a struct and an enum
+//! never share a name (the enum gets `…Kind`), and a collision that gets
+//! through anyway is reported, not merged. Then the space keeps only what
+//! some operation reaches, and structs with exactly the same fields
+//! become one struct and type aliases of it ([`dedup`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::diagnostics::{DiagKind, Diagnostic, Pos};
+use crate::ir::Property;
+
+use super::carriers::Carriers;
+use super::graph::named_in;
+use super::model::{
+    AliasDef, EnumDef, Field, Group, OpBody, OpResponse, OpaqueDef, Origin, RustType, StructDef,
+    TypeDef, TypeSpace,
+};
+use super::names::{sanitize, Case, Scope};
+use super::shape::ObjectShape;
+use super::typemap::{field_type, map_type, Known, Wants};
+
+/// The struct of documented carrier `name`: its table's properties typed
+/// by the table and the samples, then the fields only samples show.
+fn documented_struct(k: &Known, name: &str, want: &mut Wants) -> StructDef {
+    let props: Vec<&Property> = k
+        .carriers
+        .documented
+        .get(name)
+        .map(|d| d.props.iter().map(|(p, _)| p).collect())
+        .unwrap_or_default();
+    let empty = ObjectShape::default();
+    let obs = k.shapes.get(name).unwrap_or(&empty);
+    let mut scope = Scope::default();
+    let mut fields = Vec::new();
+    for p in &props {
+        fields.push(Field {
+            wire: p.name.clone(),
+            rust: scope.unique(sanitize(&p.name, Case::Snake)),
+            ty: map_type(k, &p.name, &p.ty, obs.get(&p.name), want),
+            doc: p.description.as_ref().map(|d| d.0.clone()),
+        });
+    }
+    for (wire, s) in &obs.fields {
+        if props.iter().any(|p| &p.name == wire) {
+            continue;
+        }
+        fields.push(Field {
+            wire: wire.clone(),
+            rust: scope.unique(sanitize(wire, Case::Snake)),
+            ty: field_type(k, wire, s, want),
+            doc: Some("Not in the property tables; seen in the samples.".into()),
+        });
+    }
+    StructDef {
+        name: name.to_string(),
+        doc: None,
+        fields,
+        origin: Origin::Documented,
+    }
+}
+
+/// The struct of a carrier only samples show.
+fn inferred_struct(k: &Known, name: &str, shape: &ObjectShape, want: &mut Wants) -> StructDef {
+    let mut scope = Scope::default();
+    let fields = shape
+        .fields
+        .iter()
+        .map(|(wire, s)| Field {
+            wire: wire.clone(),
+            rust: scope.unique(sanitize(wire, Case::Snake)),
+            ty: field_type(k, wire, s, want),
+            doc: None,
+        })
+        .collect();
+    let origin = if k.carriers.named.contains(name) {
+        Origin::Named
+    } else {
+        Origin::Inferred
+    };
+    StructDef {
+        name: name.to_string(),
+        doc: None,
+        fields,
+        origin,
+    }
+}
+
+/// Every struct the carriers and shapes known so far make.
+pub fn structs(k: &Known, want: &mut Wants) -> Vec<StructDef> {
+    let mut out: Vec<StructDef> = k
+        .carriers
+        .documented
+        .keys()
+        .map(|n| documented_struct(k, n, want))
+        .collect();
+    for (name, shape) in k.shapes {
+        if !k.carriers.documented.contains_key(name) {
+            out.push(inferred_struct(k, name, shape, want));
+        }
+    }
+    out
+}
+
+/// Folds the wanted struct shapes into `shapes`; whether anything grew.
+pub fn grow(shapes: &mut BTreeMap<String, ObjectShape>, want: &Wants) -> bool {
+    let mut grew = false;
+    for (name, o) in &want.structs {
+        let entry = shapes.entry(name.clone()).or_default();
+        let before = entry.clone();
+        entry.merge(o);
+        grew |= *entry != before;
+    }
+    grew
+}
+
+/// The type space of the final round: structs, enums (their values merged
+/// in first-seen order) and the carriers nothing describes.
+pub fn assemble(
+    structs: Vec<StructDef>,
+    want: &Wants,
+    groups: &BTreeMap<String, Group>,
+    root: &Path,
+) -> (TypeSpace, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut space = TypeSpace::default();
+    for s in structs {
+        space.types.insert(s.name.clone(), TypeDef::Struct(s));
+    }
+    let mut enums: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (name, values) in &want.enums {
+        let known = enums.entry(name.as_str()).or_default();
+        for v in values {
+            if !known.contains(v) {
+                known.push(v.clone());
+            }
+        }
+    }
+    for (name, values) in enums {
+        if space.types.contains_key(name) {
+            diags.push(Diagnostic::warning_of(
+                DiagKind::NameCollision,
+                root,
+                Pos::new(1, 1),
+                format!("enum `{name}` has the name of a struct; the struct keeps it"),
+            ));
+            continue;
+        }
+        let mut scope = Scope::default();
+        let variants = values
+            .iter()
+            .map(|v| (scope.unique(sanitize(v, Case::Pascal)), v.clone()))
+            .collect();
+        space.types.insert(
+            name.to_string(),
+            TypeDef::Enum(EnumDef {
+                name: name.to_string(),
+                doc: None,
+                variants,
+            }),
+        );
+    }
+    // Carriers referenced but never described.
+    let mut mentioned = BTreeSet::new();
+    for def in space.types.values() {
+        if let TypeDef::Struct(s) = def {
+            for f in &s.fields {
+                named_in(&f.ty, &mut mentioned);
+            }
+        }
+    }
+    for op in groups.values().flat_map(|g| &g.operations) {
+        op_types(op, &mut mentioned);
+    }
+    for name in mentioned {
+        space.types.entry(name.clone()).or_insert_with(|| {
+            TypeDef::Opaque(OpaqueDef {
+                name,
+                doc: Some("No page documents this carrier's properties and no sample shows them, so it is kept as raw JSON.".into()),
+            })
+        });
+    }
+    (space, diags)
+}
+
+/// The named types an operation's parameters, body and response mention.
+fn op_types(op: &super::model::Operation, out: &mut BTreeSet<String>) {
+    for p in op
+        .path_params
+        .iter()
+        .chain(&op.required_query)
+        .chain(&op.optional_query)
+    {
+        named_in(&p.ty, out);
+    }
+    if let OpBody::Json { ty, .. } = &op.body {
+        named_in(ty, out);
+    }
+    if let OpResponse::Json(ty) = &op.response {
+        named_in(ty, out);
+    }
+}
+
+/// Keeps only the types some operation reaches.
+pub fn prune(space: &mut TypeSpace, groups: &BTreeMap<String, Group>) {
+    let mut stack = BTreeSet::new();
+    for op in groups.values().flat_map(|g| &g.operations) {
+        op_types(op, &mut stack);
+    }
+    let mut stack: Vec<String> = stack.into_iter().collect();
+    let mut seen = BTreeSet::new();
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n.clone()) {
+            continue;
+        }
+        let mut next = BTreeSet::new();
+        match space.types.get(&n) {
+            Some(TypeDef::Struct(s)) => {
+                for f in &s.fields {
+                    named_in(&f.ty, &mut next);
+                }
+            }
+            Some(TypeDef::Alias(a)) => {
+                next.insert(a.target.clone());
+            }
+            _ => {}
+        }
+        stack.extend(next.into_iter().filter(|m| !seen.contains(m)));
+    }
+    space.types.retain(|n, _| seen.contains(n));
+}
+
+/// How strongly a struct's name is SuperOffice's own: the struct whose
+/// name is strongest stays a struct when others have the same fields.
+fn name_rank(s: &StructDef, carriers: &Carriers) -> u8 {
+    match (s.origin, carriers.named.contains(&s.name)) {
+        (Origin::Documented, true) => 0,
+        (Origin::Named, _) => 1,
+        (Origin::Documented, false) => 2,
+        (Origin::Inferred, _) => 3,
+    }
+}
+
+/// A type with aliases replaced by the structs they name.
+fn canonical(t: &RustType, space: &TypeSpace) -> RustType {
+    match t {
+        RustType::Struct(n) => match space.types.get(n) {
+            Some(TypeDef::Alias(a)) => RustType::Struct(a.target.clone()),
+            _ => t.clone(),
+        },
+        RustType::Vec(t) => RustType::Vec(Box::new(canonical(t, space))),
+        RustType::Map(t) => RustType::Map(Box::new(canonical(t, space))),
+        other => other.clone(),
+    }
+}
+
+/// The one type that says what both say: equal types, or raw JSON (which
+/// says nothing) beside a type that says more.
+fn unify(a: &RustType, b: &RustType) -> Option<RustType> {
+    match (a, b) {
+        _ if a == b => Some(a.clone()),
+        (RustType::Json | RustType::Opaque(_), t) | (t, RustType::Json | RustType::Opaque(_)) => {
+            Some(t.clone())
+        }
+        (RustType::Vec(x), RustType::Vec(y)) => Some(RustType::Vec(Box::new(unify(x, y)?))),
+        (RustType::Map(x), RustType::Map(y)) => Some(RustType::Map(Box::new(unify(x, y)?))),
+        _ => None,
+    }
+}
+
+/// Structs with the same fields (the same wire names, with types that
+/// unify) become one struct, typed by what all of them say; every other
+/// name becomes an alias of it. Repeats until no two structs merge, as a
+/// merge can make the fields of others equal. Returns how many aliases
+/// were made.
+pub fn dedup(space: &mut TypeSpace, carriers: &Carriers) -> usize {
+    let mut aliases = 0;
+    loop {
+        // Structs by their sorted wire names, best name first.
+        let mut by_names: BTreeMap<Vec<String>, Vec<(u8, String)>> = BTreeMap::new();
+        for def in space.types.values() {
+            if let TypeDef::Struct(s) = def {
+                let mut key: Vec<String> = s.fields.iter().map(|f| f.wire.clone()).collect();
+                key.sort();
+                by_names
+                    .entry(key)
+                    .or_default()
+                    .push((name_rank(s, carriers), s.name.clone()));
+            }
+        }
+        let mut merged = 0;
+        for (key, mut names) in by_names {
+            if names.len() < 2 || key.is_empty() {
+                continue;
+            }
+            names.sort();
+            // Greedy clusters: each struct joins the first whose types it unifies with.
+            let mut clusters: Vec<(String, BTreeMap<String, RustType>, Vec<String>)> = Vec::new();
+            for (_, name) in names {
+                let Some(s) = space.structure(&name) else {
+                    continue;
+                };
+                let types: BTreeMap<String, RustType> = s
+                    .fields
+                    .iter()
+                    .map(|f| (f.wire.clone(), canonical(&f.ty, space)))
+                    .collect();
+                let joined = clusters.iter_mut().find_map(|(_, have, members)| {
+                    let unified: Option<BTreeMap<String, RustType>> = have
+                        .iter()
+                        .map(|(w, t)| Some((w.clone(), unify(t, types.get(w)?)?)))
+                        .collect();
+                    unified.map(|u| {
+                        *have = u;
+                        members.push(name.clone());
+                    })
+                });
+                if joined.is_none() {
+                    clusters.push((name, types, Vec::new()));
+                }
+            }
+            for (target, types, members) in clusters {
+                if members.is_empty() {
+                    continue;
+                }
+                if let Some(TypeDef::Struct(s)) = space.types.get_mut(&target) {
+                    for f in &mut s.fields {
+                        if let Some(t) = types.get(&f.wire) {
+                            f.ty = t.clone();
+                        }
+                    }
+                }
+                for name in members {
+                    space.types.insert(
+                        name.clone(),
+                        TypeDef::Alias(AliasDef {
+                            name,
+                            target: target.clone(),
+                        }),
+                    );
+                    merged += 1;
+                }
+            }
+        }
+        if merged == 0 {
+            return aliases;
+        }
+        aliases += merged;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strukt(name: &str, origin: Origin, fields: &[(&str, RustType)]) -> TypeDef {
+        TypeDef::Struct(StructDef {
+            name: name.into(),
+            doc: None,
+            fields: fields
+                .iter()
+                .map(|(w, t)| Field {
+                    wire: w.to_string(),
+                    rust: w.to_lowercase(),
+                    ty: t.clone(),
+                    doc: None,
+                })
+                .collect(),
+            origin,
+        })
+    }
+
+    #[test]
+    fn same_fields_make_one_struct_and_aliases() {
+        let mut space = TypeSpace::default();
+        let f = [("Id", RustType::I32), ("Value", RustType::String)];
+        for (n, o) in [
+            ("Competitor", Origin::Documented),
+            ("Business", Origin::Documented),
+            ("BusinessItem", Origin::Inferred),
+        ] {
+            space.types.insert(n.into(), strukt(n, o, &f));
+        }
+        space.types.insert(
+            "Other".into(),
+            strukt("Other", Origin::Documented, &[("Id", RustType::String)]),
+        );
+        let mut carriers = Carriers::default();
+        carriers
+            .named
+            .extend(["Business".into(), "Competitor".into()]);
+        assert_eq!(dedup(&mut space, &carriers), 2);
+        assert!(matches!(space.types["Business"], TypeDef::Struct(_)));
+        for alias in ["Competitor", "BusinessItem"] {
+            assert_eq!(
+                space.types[alias],
+                TypeDef::Alias(AliasDef {
+                    name: alias.into(),
+                    target: "Business".into()
+                })
+            );
+        }
+        assert!(matches!(space.types["Other"], TypeDef::Struct(_)));
+        assert_eq!(
+            space.structure("Competitor").map(|s| s.fields.len()),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn raw_json_unifies_with_what_says_more() {
+        let mut space = TypeSpace::default();
+        let json = RustType::Vec(Box::new(RustType::Json));
+        let typed = RustType::Vec(Box::new(RustType::Struct("Other".into())));
+        space
+            .types
+            .insert("A".into(), strukt("A", Origin::Documented, &[("X", json)]));
+        space.types.insert(
+            "B".into(),
+            strukt("B", Origin::Documented, &[("X", typed.clone())]),
+        );
+        space.types.insert(
+            "C".into(),
+            strukt("C", Origin::Documented, &[("X", RustType::I32)]),
+        );
+        assert_eq!(dedup(&mut space, &Carriers::default()), 1);
+        assert_eq!(
+            space.structure("A").map(|s| s.fields[0].ty.clone()),
+            Some(typed)
+        );
+        assert!(matches!(space.types["B"], TypeDef::Alias(_)));
+        assert!(matches!(space.types["C"], TypeDef::Struct(_)));
+    }
+}

@@ -1,0 +1,407 @@
+//! The one place a documented type (and what samples show) becomes a Rust
+//! type: [`map_type`]. It is pure: it reads what is [`Known`] so far and
+//! returns the type, noting in [`Wants`] the structs and enums the type
+//! space must hold for it. The type space ([`super::space`]) feeds the
+//! wants back until nothing new turns up.
+//!
+//! An object only samples show is named after the carrier SuperOffice
+//! uses for it when the pages tell: a property of the same name typed
+//! with a carrier elsewhere (`| Participant | ParticipantInfo |`), or a
+//! named carrier whose fields include all of the object's fields
+//! ([`Known::carrier_for`]). Only then does it get a name of its own,
+//! from its property (`LicenseOwners` items → `LicenseOwner`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::DocType;
+
+use super::carriers::Carriers;
+use super::model::RustType;
+use super::names::{sanitize, singular, Case};
+use super::shape::{ObjectShape, Shape};
+
+/// Where a value sits, which names an object found there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place<'a> {
+    /// The value of a property (`Owner`).
+    Prop(&'a str),
+    /// An item of an array or map property (`LicenseOwners` → `LicenseOwner`).
+    Item(&'a str),
+    /// A body with a name of its own (`MakeRetiredRequest`).
+    Named(&'a str),
+}
+
+impl Place<'_> {
+    /// The name an object here gets when no carrier claims it.
+    fn own_name(self) -> String {
+        match self {
+            Place::Prop(p) => sanitize(p, Case::Pascal),
+            Place::Item(p) => singular(p),
+            Place::Named(n) => n.to_string(),
+        }
+    }
+
+    /// An item of the value here.
+    fn item(self) -> Self {
+        match self {
+            Place::Prop(p) | Place::Item(p) => Place::Item(p),
+            Place::Named(n) => Place::Item(n),
+        }
+    }
+}
+
+/// What mapping knows: the documented carriers, and the shapes of the
+/// structs found so far.
+pub struct Known<'a> {
+    pub carriers: &'a Carriers,
+    /// Shapes of structs by name: observed documented carriers and
+    /// carriers known only from samples.
+    pub shapes: &'a BTreeMap<String, ObjectShape>,
+    /// Every wire name each named carrier is known to have.
+    fields: BTreeMap<&'a str, BTreeSet<&'a str>>,
+}
+
+impl<'a> Known<'a> {
+    pub fn new(carriers: &'a Carriers, shapes: &'a BTreeMap<String, ObjectShape>) -> Self {
+        let mut fields: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for (name, d) in &carriers.documented {
+            if carriers.named.contains(name) {
+                let set = fields.entry(name.as_str()).or_default();
+                set.extend(d.props.iter().map(|(p, _)| p.name.as_str()));
+            }
+        }
+        for (name, s) in shapes {
+            if carriers.named.contains(name) {
+                let set = fields.entry(name.as_str()).or_default();
+                set.extend(s.fields.iter().map(|(k, _)| k.as_str()));
+            }
+        }
+        Known {
+            carriers,
+            shapes,
+            fields,
+        }
+    }
+
+    fn documented(&self, name: &str) -> bool {
+        self.carriers.documented.contains_key(name)
+    }
+
+    /// Whether `name` is (so far) a struct.
+    pub fn is_struct(&self, name: &str) -> bool {
+        self.documented(name) || self.shapes.contains_key(name)
+    }
+
+    /// The named carrier an object seen at `place` is, if the pages tell.
+    pub fn carrier_for(&self, place: Place, o: &ObjectShape) -> Option<String> {
+        let own = place.own_name();
+        let keys: BTreeSet<&str> = o.fields.iter().map(|(k, _)| k.as_str()).collect();
+        let fits = |name: &str| match self.fields.get(name) {
+            Some(have) => keys.is_subset(have),
+            None => self.carriers.named.contains(name),
+        };
+        if self.documented(&own) && (matches!(place, Place::Named(_)) || fits(&own)) {
+            return Some(own);
+        }
+        // A carrier's own id names it: `Settings` items with a
+        // `CopilotDataSourceSettingId` are `CopilotDataSourceSetting`s.
+        let own_id = keys.iter().find_map(|k| {
+            let stem = k.strip_suffix("Id")?;
+            (stem.len() > own.len() && stem.ends_with(own.as_str()))
+                .then(|| sanitize(stem, Case::Pascal))
+        });
+        if let Some(by_id) = own_id.filter(|n| !self.documented(n) || fits(n)) {
+            return Some(by_id);
+        }
+        // A carrier the type cells give this property (or its singular).
+        let prop = match place {
+            Place::Prop(p) | Place::Item(p) => Some(p),
+            Place::Named(_) => None,
+        };
+        if let Some(p) = prop {
+            let mut by_cells = vec![self.carriers.prop_carriers.get(p)];
+            if matches!(place, Place::Item(_)) {
+                by_cells.push(self.carriers.prop_carriers.get(&own));
+                // `VisibleFor: array` holds `VisibleFor` carriers.
+                let whole = sanitize(p, Case::Pascal);
+                if self.carriers.named.contains(&whole) && fits(&whole) {
+                    return Some(whole);
+                }
+            }
+            if let Some(c) = by_cells.into_iter().flatten().find(|c| fits(c)) {
+                return Some(c.clone());
+            }
+        }
+        // A named carrier with all of these fields: the smallest, preferring
+        // one whose name shares the place's name.
+        if keys.len() < 2 {
+            return None;
+        }
+        let stem = own.trim_end_matches("Item");
+        let mut best: Option<(bool, usize, &str)> = None;
+        for (name, have) in &self.fields {
+            if !keys.is_subset(have) {
+                continue;
+            }
+            let related = name.contains(stem) || stem.contains(*name);
+            let key = (!related, have.len(), *name);
+            if best.is_none_or(|b| key < b) {
+                best = Some(key);
+            }
+        }
+        let (unrelated, size, name) = best?;
+        // An unrelated carrier must fit closely to claim the object.
+        if unrelated && (keys.len() < 3 || size > keys.len() * 2) {
+            return None;
+        }
+        Some(name.to_string())
+    }
+}
+
+/// The structs and enums a mapping needs the type space to hold.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Wants {
+    /// A struct of this name, showing this shape here.
+    pub structs: Vec<(String, ObjectShape)>,
+    /// An enum of this name with these values.
+    pub enums: Vec<(String, Vec<String>)>,
+}
+
+/// A documented type (and the sample shape seen at the place) → a Rust type.
+pub fn map_type(
+    k: &Known,
+    prop: &str,
+    ty: &DocType,
+    shape: Option<&Shape>,
+    want: &mut Wants,
+) -> RustType {
+    match ty {
+        DocType::Int32 => RustType::I32,
+        DocType::Int64 => RustType::I64,
+        DocType::Double => RustType::F64,
+        DocType::Bool => RustType::Bool,
+        DocType::DateTime => RustType::DateTime,
+        // Binary inside JSON travels as a base64 string.
+        DocType::String | DocType::Binary => RustType::String,
+        DocType::Enum(values) => enum_type(k, prop, values, want),
+        DocType::Array(item) => {
+            let item_shape = match shape {
+                Some(Shape::Array(s)) => Some(s.as_ref()),
+                _ => None,
+            };
+            let item = match item {
+                Some(t) => map_type(k, prop, t, item_shape, want),
+                None => shape_type(k, Place::Item(prop), item_shape, want),
+            };
+            RustType::Vec(Box::new(item))
+        }
+        DocType::Object => {
+            let value = match shape {
+                Some(Shape::Object(o)) if !o.is_empty() => {
+                    let mut merged = Shape::Unknown;
+                    for (_, s) in &o.fields {
+                        merged.merge(s);
+                    }
+                    shape_type(k, Place::Item(prop), Some(&merged), want)
+                }
+                _ => RustType::Json,
+            };
+            RustType::Map(Box::new(value))
+        }
+        DocType::Carrier(name) => {
+            let name = sanitize(name, Case::Pascal);
+            let object = shape
+                .and_then(Shape::object)
+                .filter(|o| !o.is_empty() || k.documented(&name));
+            if let Some(o) = object {
+                want.structs.push((name.clone(), o.clone()));
+                RustType::Struct(name)
+            } else if k.is_struct(&name) {
+                RustType::Struct(name)
+            } else {
+                RustType::Opaque(name)
+            }
+        }
+        DocType::Unknown => shape_type(k, Place::Prop(prop), shape, want),
+    }
+}
+
+/// A type from what samples show at `place`.
+pub fn shape_type(k: &Known, place: Place, shape: Option<&Shape>, want: &mut Wants) -> RustType {
+    match shape {
+        None | Some(Shape::Unknown) | Some(Shape::Mixed) => RustType::Json,
+        Some(Shape::Bool) => RustType::Bool,
+        Some(Shape::Int) => RustType::I64,
+        Some(Shape::Float) => RustType::F64,
+        Some(Shape::String) => RustType::String,
+        Some(Shape::DateTime) => RustType::DateTime,
+        Some(Shape::Array(item)) => {
+            RustType::Vec(Box::new(shape_type(k, place.item(), Some(item), want)))
+        }
+        Some(Shape::Object(o)) if o.is_empty() => RustType::Json,
+        Some(Shape::Object(o)) => {
+            let name = k.carrier_for(place, o).unwrap_or_else(|| place.own_name());
+            want.structs.push((name.clone(), o.clone()));
+            RustType::Struct(name)
+        }
+    }
+}
+
+/// A field only samples show: a name some page documents as an `object`
+/// (a map such as `FieldProperties`) stays a map here too.
+pub fn field_type(k: &Known, wire: &str, shape: &Shape, want: &mut Wants) -> RustType {
+    if k.carriers.maps.contains(wire) && shape.object().is_some() {
+        return map_type(k, wire, &DocType::Object, Some(shape), want);
+    }
+    shape_type(k, Place::Prop(wire), Some(shape), want)
+}
+
+/// A path or query parameter: scalars, enums and lists of strings.
+pub fn param_type(k: &Known, wire: &str, ty: &DocType, want: &mut Wants) -> RustType {
+    match ty {
+        DocType::Unknown | DocType::Carrier(_) | DocType::Object => RustType::String,
+        DocType::Array(_) => RustType::Vec(Box::new(RustType::String)),
+        other => map_type(k, wire, other, None, want),
+    }
+}
+
+/// An enum for documented values, named after the parameter or property
+/// (`…Kind` when a struct has that name).
+fn enum_type(k: &Known, hint: &str, values: &[String], want: &mut Wants) -> RustType {
+    let mut name = sanitize(hint, Case::Pascal);
+    if k.is_struct(&name) || k.carriers.named.contains(&name) {
+        name.push_str("Kind");
+    }
+    want.enums.push((name.clone(), values.to_vec()));
+    RustType::Enum(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Property;
+    use crate::resolve::carriers::Documented;
+    use serde_json::json;
+
+    fn carriers() -> Carriers {
+        let prop = |n: &str| {
+            (
+                Property {
+                    name: n.into(),
+                    ty: DocType::String,
+                    description: None,
+                    line: 1,
+                },
+                String::new(),
+            )
+        };
+        let mut c = Carriers::default();
+        for (name, props) in [
+            ("ParticipantInfo", vec!["PersonId", "ContactId", "EmailId"]),
+            ("EMailAddress", vec!["Address", "DisplayName", "Id"]),
+            (
+                "VisibleFor",
+                vec!["VisibleId", "Visibility", "DisplayValue"],
+            ),
+        ] {
+            c.documented.insert(
+                name.into(),
+                Documented {
+                    props: props.into_iter().map(prop).collect(),
+                    pages: vec![],
+                },
+            );
+            c.named.insert(name.into());
+        }
+        c.prop_carriers
+            .insert("Participant".into(), "ParticipantInfo".into());
+        c
+    }
+
+    fn object(v: serde_json::Value) -> ObjectShape {
+        match Shape::of(&v) {
+            Shape::Object(o) => o,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn objects_take_the_carrier_the_pages_name() {
+        let c = carriers();
+        let shapes = BTreeMap::new();
+        let k = Known::new(&c, &shapes);
+        let p = object(json!({"PersonId": 1, "ContactId": 2}));
+        // `Participants` items: the type cells give `Participant` a carrier.
+        assert_eq!(
+            k.carrier_for(Place::Item("Participants"), &p).as_deref(),
+            Some("ParticipantInfo")
+        );
+        // `VisibleFor: array` holds the `VisibleFor` carrier.
+        let v = object(json!({"VisibleId": 1, "Visibility": "All"}));
+        assert_eq!(
+            k.carrier_for(Place::Item("VisibleFor"), &v).as_deref(),
+            Some("VisibleFor")
+        );
+        // `To` items have the fields of `EMailAddress`.
+        let to = object(json!({"Address": "a@b", "DisplayName": "A", "Id": 0}));
+        assert_eq!(
+            k.carrier_for(Place::Item("To"), &to).as_deref(),
+            Some("EMailAddress")
+        );
+        // A field no carrier has: a name of its own.
+        let odd = object(json!({"Address": "a@b", "Colour": "red"}));
+        assert_eq!(k.carrier_for(Place::Item("To"), &odd), None);
+        let mut want = Wants::default();
+        let t = shape_type(&k, Place::Item("To"), Some(&Shape::Object(odd)), &mut want);
+        assert_eq!(t, RustType::Struct("To".into()));
+        assert_eq!(want.structs[0].0, "To");
+    }
+
+    #[test]
+    fn an_objects_own_id_names_it() {
+        let c = carriers();
+        let shapes = BTreeMap::new();
+        let k = Known::new(&c, &shapes);
+        let s = object(json!({"CopilotDataSourceSettingId": 1, "Key": "k", "Value": "v"}));
+        assert_eq!(
+            k.carrier_for(Place::Item("Settings"), &s).as_deref(),
+            Some("CopilotDataSourceSetting")
+        );
+    }
+
+    #[test]
+    fn mapping_is_pure_and_reports_what_it_needs() {
+        let c = carriers();
+        let shapes = BTreeMap::new();
+        let k = Known::new(&c, &shapes);
+        let mut want = Wants::default();
+        let t = map_type(
+            &k,
+            "Status",
+            &DocType::Enum(vec!["Open".into(), "Closed".into()]),
+            None,
+            &mut want,
+        );
+        assert_eq!(t, RustType::Enum("Status".into()));
+        assert_eq!(
+            want.enums,
+            [("Status".into(), vec!["Open".into(), "Closed".into()])]
+        );
+        // An enum never takes a struct's name.
+        let t = map_type(&k, "VisibleFor", &DocType::Enum(vec![]), None, &mut want);
+        assert_eq!(t, RustType::Enum("VisibleForKind".into()));
+        // A named carrier nothing describes stays raw JSON.
+        let t = map_type(
+            &k,
+            "X",
+            &DocType::Carrier("Nowhere".into()),
+            None,
+            &mut want,
+        );
+        assert_eq!(t, RustType::Opaque("Nowhere".into()));
+        assert_eq!(
+            param_type(&k, "ids", &DocType::Array(None), &mut want),
+            RustType::Vec(Box::new(RustType::String))
+        );
+    }
+}
