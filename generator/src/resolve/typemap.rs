@@ -229,7 +229,17 @@ pub fn map_type(
 /// A type from what samples show at `place`.
 pub fn shape_type(k: &Known, place: Place, shape: Option<&Shape>, want: &mut Wants) -> RustType {
     match shape {
-        None | Some(Shape::Unknown) | Some(Shape::Mixed) => RustType::Json,
+        // Nothing seen here: the carrier the type cells give this property
+        // elsewhere (`TableRight`), else raw JSON.
+        None | Some(Shape::Unknown) => match place {
+            Place::Prop(p) | Place::Item(p) => match k.carriers.prop_carriers.get(p) {
+                Some(c) if k.is_struct(c) => RustType::Struct(c.clone()),
+                Some(c) => RustType::Opaque(c.clone()),
+                None => RustType::Json,
+            },
+            Place::Named(_) => RustType::Json,
+        },
+        Some(Shape::Mixed) => RustType::Json,
         Some(Shape::Bool) => RustType::Bool,
         Some(Shape::Int) => RustType::I64,
         Some(Shape::Float) => RustType::F64,
@@ -399,6 +409,9 @@ mod tests {
             &mut want,
         );
         assert_eq!(t, RustType::Opaque("Nowhere".into()));
+        // A property no sample shows takes the carrier the type cells give it elsewhere.
+        let t = map_type(&k, "Participant", &DocType::Unknown, None, &mut want);
+        assert_eq!(t, RustType::Struct("ParticipantInfo".into()));
         assert_eq!(
             param_type(&k, "ids", &DocType::Array(None), &mut want),
             RustType::Vec(Box::new(RustType::String))
