@@ -144,6 +144,23 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
         }
     }
     println!("query structs: {queries} for {with_query} operations ({shared_queries} shared)");
+    let paged: Vec<String> = api
+        .groups
+        .values()
+        .flat_map(|g| g.operations.iter().map(move |o| (g, o)))
+        .filter_map(|(g, o)| {
+            let p = o.paging.as_ref()?;
+            let how = match p.window {
+                resolve::Window::Query { .. } => "$top/$skip",
+                resolve::Window::Body { .. } => "page/pageSize",
+            };
+            Some(format!("{}().{}_rows ({how}, rows {})", g.module, o.rust, p.row.short()))
+        })
+        .collect();
+    println!("paging operations (a `…_rows` stream each): {}", paged.len());
+    for p in &paged {
+        println!("  {p}");
+    }
     println!("boxed fields (type cycles): {}", layout.boxed.len());
     let single = layout.features.values().filter(|f| f.len() == 1).count();
     println!(

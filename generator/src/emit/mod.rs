@@ -328,7 +328,7 @@ pub fn emit(api: &Api, page_count: usize) -> Result<Output, String> {
     for g in api.groups.values() {
         jobs.push((
             PathBuf::from(format!("src/{}.rs", g.module)),
-            Box::new(move || Some(ops::group_file(g))),
+            Box::new(move || Some(ops::group_file(g, &api.types))),
         ));
         jobs.push((
             PathBuf::from(format!("tests/api/{}.rs", g.module)),

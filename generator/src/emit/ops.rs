@@ -7,7 +7,9 @@ use quote::quote;
 use super::docs::{doc_attrs, raw_doc_attrs, rustdoc_safe};
 use super::types::{ident, ty};
 use crate::ir::HttpMethod;
-use crate::resolve::{Group, OpBody, OpParam, OpResponse, Operation, QueryStruct, RustType};
+use crate::resolve::{
+    Group, OpBody, OpParam, OpResponse, Operation, Paging, QueryStruct, RowSource, RustType, Window,
+};
 
 /// How a parameter is taken as a method argument.
 pub fn arg_type(t: &RustType) -> TokenStream {
@@ -156,6 +158,130 @@ fn method(op: &Operation) -> TokenStream {
     }
 }
 
+/// A window bound (`u32`) as the integer type of the field it goes in.
+fn window_value(value: TokenStream, field_type: Option<&RustType>) -> TokenStream {
+    match field_type {
+        Some(RustType::I64) => quote!(i64::from(#value)),
+        _ => quote!(i32::try_from(#value).unwrap_or(i32::MAX)),
+    }
+}
+
+/// `<op>_rows`: the rows of a paging operation as a stream, a page
+/// fetched only when the caller reads past the rows at hand.
+fn rows_method(op: &Operation, paging: &Paging, request_fields: Option<&[crate::resolve::Field]>) -> TokenStream {
+    let base = ident(&op.rust);
+    let name = ident(&format!("{}_rows", op.rust.trim_end_matches('_')));
+    let row = ty(&paging.row);
+    let end = match &paging.source {
+        RowSource::Field { next_link: Some(_), .. } => "the answer has no `odata.nextLink`",
+        RowSource::Field { row_count: Some(_), .. } => "`RowCount` rows have come",
+        _ => "a page has fewer rows than `page_size`",
+    };
+    let doc = doc_attrs(Some(&format!(
+        "The rows of [`{0}`](Self::{0}) as a stream, `page_size` at a time (0-based pages). The next page is fetched only when the stream is read past the rows at hand; the stream ends after the last page (when {end}, or on an empty page), and after yielding the first error.",
+        op.rust
+    )));
+    let mut params = Vec::new();
+    let mut pass = Vec::new();
+    for p in op.path_params.iter().chain(&op.required_query) {
+        let a = ident(&p.rust);
+        let t = match &p.ty {
+            RustType::String => quote!(&'a str),
+            other => ty(other),
+        };
+        params.push(quote!(#a: #t));
+        pass.push(quote!(::std::clone::Clone::clone(&#a)));
+    }
+    let mut setup = TokenStream::new();
+    let per_page;
+    let mut query = TokenStream::new();
+    match (&paging.window, &op.body) {
+        (Window::Query { top, skip }, _) => {
+            let q = ident(op.query.as_deref().unwrap_or("NoQuery"));
+            params.push(quote!(query: #q));
+            let (top_f, skip_f) = (ident(top), ident(skip));
+            let field_ty = |f: &str| {
+                op.optional_query
+                    .iter()
+                    .find(|p| p.rust == f)
+                    .map(|p| &p.ty)
+            };
+            let top_v = window_value(quote!(window.size), field_ty(top));
+            let skip_v = window_value(quote!(window.skip()), field_ty(skip));
+            per_page = quote! {
+                let mut query = ::std::clone::Clone::clone(&query);
+                query.#top_f = ::std::option::Option::Some(#top_v);
+                query.#skip_f = ::std::option::Option::Some(#skip_v);
+            };
+            query = quote!(.query(query));
+        }
+        (Window::Body { page, size }, OpBody::Json { arg, ty: t }) => {
+            let a = ident(arg);
+            let t = ty(t);
+            params.push(quote!(#a: &#t));
+            let field_ty = |f: &str| {
+                request_fields
+                    .and_then(|fs| fs.iter().find(|x| x.rust == f))
+                    .map(|x| &x.ty)
+            };
+            let (page_f, size_f) = (ident(page), ident(size));
+            let page_v = window_value(quote!(window.page), field_ty(page));
+            let size_v = window_value(quote!(window.size), field_ty(size));
+            setup = quote!(let #a = ::std::clone::Clone::clone(#a););
+            per_page = quote! {
+                let mut #a = ::std::clone::Clone::clone(&#a);
+                #a.#page_f = ::std::option::Option::Some(#page_v);
+                #a.#size_f = ::std::option::Option::Some(#size_v);
+            };
+            pass.push(quote!(&#a));
+        }
+        (Window::Body { .. }, _) => return TokenStream::new(),
+    }
+    let call = quote!(this.#base(#(#pass),*) #query);
+    let fetch = match &paging.source {
+        RowSource::Answer => call,
+        RowSource::Field {
+            rows,
+            next_link,
+            row_count,
+        } => {
+            let rows = ident(rows);
+            let more = match (next_link, row_count) {
+                (Some(link), _) => {
+                    let link = ident(link);
+                    quote!(::std::option::Option::Some(answer.#link.is_some()))
+                }
+                (None, Some(count)) => {
+                    let count = ident(count);
+                    quote!(answer.#count.map(|all| i64::from(all) > i64::from(window.page + 1) * i64::from(window.size)))
+                }
+                (None, None) => quote!(::std::option::Option::None),
+            };
+            quote! {{
+                let call = #call;
+                async move {
+                    let answer = call.await?;
+                    ::std::result::Result::Ok(crate::runtime::paging::Page {
+                        more: #more,
+                        rows: answer.#rows.unwrap_or_default(),
+                    })
+                }
+            }}
+        }
+    };
+    quote! {
+        #doc
+        pub fn #name(&self, #(#params,)* page_size: u32) -> crate::runtime::paging::Rows<'a, #row> {
+            let this = *self;
+            #setup
+            crate::runtime::paging::rows(page_size, move |window: crate::runtime::paging::Window| {
+                #per_page
+                #fetch
+            })
+        }
+    }
+}
+
 fn query_struct(q: &QueryStruct) -> TokenStream {
     let name = ident(&q.name);
     let users: Vec<String> = q.users.iter().map(|u| format!("`{u}`")).collect();
@@ -199,7 +325,7 @@ fn query_struct(q: &QueryStruct) -> TokenStream {
 }
 
 /// `src/<group>.rs`
-pub fn group_file(group: &Group) -> TokenStream {
+pub fn group_file(group: &Group, space: &crate::resolve::TypeSpace) -> TokenStream {
     let ty_name = ident(&group.type_name);
     let accessor = ident(&group.module);
     let title = &group.title;
@@ -215,7 +341,17 @@ pub fn group_file(group: &Group) -> TokenStream {
         group.module, group.module
     );
     let accessor_doc = format!(" The {title}.");
-    let methods = group.operations.iter().map(method);
+    let methods = group.operations.iter().map(|op| {
+        let rows = op.paging.as_ref().map(|p| {
+            let request = match &op.body {
+                OpBody::Json { ty: RustType::Struct(n), .. } => space.structure(n),
+                _ => None,
+            };
+            rows_method(op, p, request.map(|s| s.fields.as_slice()))
+        });
+        let m = method(op);
+        quote!(#m #rows)
+    });
     let queries = group.queries.iter().map(query_struct);
     quote! {
         #![doc = #module_doc]

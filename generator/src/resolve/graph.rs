@@ -173,6 +173,7 @@ mod tests {
             response: OpResponse::Json(response),
             doc: String::new(),
             samples: Default::default(),
+            paging: None,
         }
     }
 

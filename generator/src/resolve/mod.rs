@@ -13,7 +13,7 @@
 //!    what operations reach, with duplicates made aliases;
 //! 5. [`ops`]: operations, grouped by agent or REST resource, with their
 //!    parameters, body, response and samples ([`queries`] shares their
-//!    query structs).
+//!    query structs, [`paging`] says which page and how).
 //!
 //! [`graph`] then answers questions about the result (features, cycles).
 
@@ -23,6 +23,7 @@ pub mod model;
 pub mod names;
 pub mod observe;
 pub mod ops;
+pub mod paging;
 mod queries;
 pub mod shape;
 pub mod space;
@@ -77,6 +78,8 @@ pub fn resolve(endpoints: &[Endpoint], docs_root: &Path) -> (Api, Vec<Diagnostic
     diags.extend(more);
     space::prune(&mut types, &groups);
     space::dedup(&mut types, &carriers);
+    let mut groups = groups;
+    paging::mark(&mut groups, &types);
     diags.sort();
     (Api { types, groups }, diags)
 }

@@ -209,6 +209,38 @@ pub struct SampleAnswer {
     pub raw: String,
 }
 
+/// How an operation pages (see [`paging`](super::paging)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paging {
+    pub window: Window,
+    pub source: RowSource,
+    /// The type of one row.
+    pub row: RustType,
+}
+
+/// Which parameters choose the page (Rust field names).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Window {
+    /// `$top` and `$skip` of the query struct.
+    Query { top: String, skip: String },
+    /// A 0-based page number and a page size in the request body.
+    Body { page: String, size: String },
+}
+
+/// Where the rows are in the answer (Rust field names).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowSource {
+    /// The answer is the list of rows.
+    Answer,
+    /// A list field of the answer, perhaps with a next-page link (absent on
+    /// the last page) or the count of all rows.
+    Field {
+        rows: String,
+        next_link: Option<String>,
+        row_count: Option<String>,
+    },
+}
+
 /// One endpoint, ready to emit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
@@ -229,6 +261,8 @@ pub struct Operation {
     pub response: OpResponse,
     pub doc: String,
     pub samples: OpSamples,
+    /// How the operation pages, if it does.
+    pub paging: Option<Paging>,
 }
 
 /// The whole resolved API.

@@ -82,69 +82,29 @@ impl Scope {
     }
 }
 
+/// Type names a reader takes for std's or serde's (`Value` rows would read
+/// like `serde_json::Value`): an item type never gets one of these alone.
+const CONFUSING: &[&str] = &["Value", "Option", "Result", "String", "Vec", "Box", "Error"];
+
 /// A plural property name → the singular for its items' type:
 /// `LicenseOwners` → `LicenseOwner`, `TicketCategories` → `TicketCategory`;
-/// a name that is not plural names its items itself (`VisibleFor`).
+/// a name that is not plural names its items itself (`VisibleFor`), but
+/// `value` items are `ValueItem`.
 pub fn singular(name: &str) -> String {
     let pascal = sanitize(name, Case::Pascal);
-    if let Some(stem) = pascal.strip_suffix("ies") {
-        return format!("{stem}y");
-    }
-    if pascal.ends_with("sses") || pascal.ends_with("xes") {
-        return pascal[..pascal.len() - 2].to_string();
-    }
-    if pascal.ends_with('s') && !pascal.ends_with("ss") && !pascal.ends_with("us") {
-        return pascal[..pascal.len() - 1].to_string();
-    }
-    pascal
-}
-
-/// The operation part of a uid: `v1UserAgent_MakeRetired` → `MakeRetired`.
-pub fn op_name(uid: &str) -> &str {
-    uid.split_once('_').map_or(uid, |(_, op)| op)
-}
-
-/// The group part of a uid: `v1UserAgent_MakeRetired` → `UserAgent`.
-pub fn uid_group(uid: &str) -> &str {
-    let group = uid.split_once('_').map_or("", |(g, _)| g);
-    let digits = group
-        .strip_prefix('v')
-        .map_or(0, |r| r.chars().take_while(char::is_ascii_digit).count());
-    if digits > 0 {
-        &group[1 + digits..]
+    let one = if let Some(stem) = pascal.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if pascal.ends_with("sses") || pascal.ends_with("xes") {
+        pascal[..pascal.len() - 2].to_string()
+    } else if pascal.ends_with('s') && !pascal.ends_with("ss") && !pascal.ends_with("us") {
+        pascal[..pascal.len() - 1].to_string()
     } else {
-        group
-    }
-}
-
-/// Names for types only one endpoint defines (`MakeRetiredRequest`).
-#[derive(Debug, Default)]
-pub struct Invented {
-    /// How many endpoints share each operation name (`Search` is in several agents).
-    op_counts: std::collections::BTreeMap<String, usize>,
-}
-
-impl Invented {
-    /// Counts the operation names of these uids.
-    pub fn new<'a>(uids: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut op_counts = std::collections::BTreeMap::new();
-        for uid in uids {
-            *op_counts.entry(op_name(uid).to_string()).or_insert(0) += 1;
-        }
-        Invented { op_counts }
-    }
-
-    /// `<Operation><suffix>`, qualified by the group when another endpoint
-    /// has the same operation name (`AiAgentSearchRequest`), so unrelated
-    /// bodies never merge.
-    pub fn name(&self, uid: &str, suffix: &str) -> String {
-        let op = op_name(uid);
-        let base = if self.op_counts.get(op).copied().unwrap_or(0) > 1 {
-            format!("{}{op}", uid_group(uid))
-        } else {
-            op.to_string()
-        };
-        format!("{}{suffix}", sanitize(&base, Case::Pascal))
+        pascal
+    };
+    if CONFUSING.contains(&one.as_str()) {
+        format!("{one}Item")
+    } else {
+        one
     }
 }
 
@@ -186,6 +146,8 @@ mod tests {
         assert_eq!(singular("Addresses"), "Address");
         assert_eq!(singular("Status"), "Status");
         assert_eq!(singular("VisibleFor"), "VisibleFor");
+        assert_eq!(singular("value"), "ValueItem");
+        assert_eq!(singular("Values"), "ValueItem");
     }
 
     #[test]

@@ -142,6 +142,7 @@ fn operation(
         response,
         doc: op_doc(e),
         samples: samples(e),
+        paging: None,
     }
 }
 
