@@ -108,6 +108,55 @@ pub fn singular(name: &str) -> String {
     }
 }
 
+/// The operation part of a uid: `v1UserAgent_MakeRetired` → `MakeRetired`.
+pub fn op_name(uid: &str) -> &str {
+    uid.split_once('_').map_or(uid, |(_, op)| op)
+}
+
+/// The group part of a uid: `v1UserAgent_MakeRetired` → `UserAgent`.
+pub fn uid_group(uid: &str) -> &str {
+    let group = uid.split_once('_').map_or("", |(g, _)| g);
+    let digits = group
+        .strip_prefix('v')
+        .map_or(0, |r| r.chars().take_while(char::is_ascii_digit).count());
+    if digits > 0 {
+        &group[1 + digits..]
+    } else {
+        group
+    }
+}
+
+/// Names for types only one endpoint defines (`MakeRetiredRequest`).
+#[derive(Debug, Default)]
+pub struct Invented {
+    /// How many endpoints share each operation name (`Search` is in several agents).
+    op_counts: std::collections::BTreeMap<String, usize>,
+}
+
+impl Invented {
+    /// Counts the operation names of these uids.
+    pub fn new<'a>(uids: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut op_counts = std::collections::BTreeMap::new();
+        for uid in uids {
+            *op_counts.entry(op_name(uid).to_string()).or_insert(0) += 1;
+        }
+        Invented { op_counts }
+    }
+
+    /// `<Operation><suffix>`, qualified by the group when another endpoint
+    /// has the same operation name (`AiAgentSearchRequest`), so unrelated
+    /// bodies never merge.
+    pub fn name(&self, uid: &str, suffix: &str) -> String {
+        let op = op_name(uid);
+        let base = if self.op_counts.get(op).copied().unwrap_or(0) > 1 {
+            format!("{}{op}", uid_group(uid))
+        } else {
+            op.to_string()
+        };
+        format!("{}{suffix}", sanitize(&base, Case::Pascal))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
