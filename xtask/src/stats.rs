@@ -124,6 +124,36 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
         "nested properties (carrier, array or map of carrier): {nested_props}; naming a carrier the pages name: {nested_documented} ({})",
         pct(nested_documented, nested_props)
     );
+    // The same, counted per page: every body property of every endpoint.
+    let (mut on_pages, mut on_pages_named) = (0, 0);
+    let structs_by_short: BTreeMap<String, &str> = api
+        .types
+        .types
+        .keys()
+        .map(|n| (RustType::Struct(n.clone()).short(), n.as_str()))
+        .collect();
+    for facts in generator::facts::rust_facts(&api).values() {
+        for short in facts.request.values().chain(facts.response.values()) {
+            // `Vec<X>`, `BTreeMap<String, X>`, `X` → `X`, when a struct.
+            let inner = short
+                .trim_end_matches('>')
+                .rsplit(['<', ' '])
+                .next()
+                .unwrap_or(short);
+            if let Some(target) = structs_by_short.get(inner) {
+                if matches!(api.types.types.get(*target), Some(TypeDef::Struct(_) | TypeDef::Alias(_))) {
+                    on_pages += 1;
+                    if named.contains(*target) {
+                        on_pages_named += 1;
+                    }
+                }
+            }
+        }
+    }
+    println!(
+        "  per page (body properties of every endpoint): {on_pages}; naming a carrier the pages name: {on_pages_named} ({})",
+        pct(on_pages_named, on_pages)
+    );
     println!(
         "structs sharing a field set with another: {} sets{}",
         duplicates.len(),

@@ -244,19 +244,6 @@ fn name_rank(s: &StructDef, carriers: &Carriers) -> u8 {
     }
 }
 
-/// A type with aliases replaced by the structs they name.
-fn canonical(t: &RustType, space: &TypeSpace) -> RustType {
-    match t {
-        RustType::Struct(n) => match space.types.get(n) {
-            Some(TypeDef::Alias(a)) => RustType::Struct(a.target.clone()),
-            _ => t.clone(),
-        },
-        RustType::Vec(t) => RustType::Vec(Box::new(canonical(t, space))),
-        RustType::Map(t) => RustType::Map(Box::new(canonical(t, space))),
-        other => other.clone(),
-    }
-}
-
 /// The one type that says what both say: equal types, or raw JSON (which
 /// says nothing) beside a type that says more.
 fn unify(a: &RustType, b: &RustType) -> Option<RustType> {
@@ -272,8 +259,10 @@ fn unify(a: &RustType, b: &RustType) -> Option<RustType> {
 }
 
 /// Structs with the same fields (the same wire names, with types that
-/// unify) become one struct, typed by what all of them say; every other
-/// name becomes an alias of it. Repeats until no two structs merge, as a
+/// unify: the same, by name, or raw JSON beside a type) become one struct,
+/// typed by what all of them say; every other name becomes an alias of
+/// it. Field types are compared by name, not through aliases, so every
+/// page's property keeps the carrier name the page gives it. Repeats until no two structs merge, as a
 /// merge can make the fields of others equal. Returns how many aliases
 /// were made.
 pub fn dedup(space: &mut TypeSpace, carriers: &Carriers) -> usize {
@@ -306,7 +295,7 @@ pub fn dedup(space: &mut TypeSpace, carriers: &Carriers) -> usize {
                 let types: BTreeMap<String, RustType> = s
                     .fields
                     .iter()
-                    .map(|f| (f.wire.clone(), canonical(&f.ty, space)))
+                    .map(|f| (f.wire.clone(), f.ty.clone()))
                     .collect();
                 let joined = clusters.iter_mut().find_map(|(_, have, members)| {
                     let unified: Option<BTreeMap<String, RustType>> = have
@@ -326,9 +315,15 @@ pub fn dedup(space: &mut TypeSpace, carriers: &Carriers) -> usize {
                 if members.is_empty() {
                     continue;
                 }
+                // The struct takes a member's type only where that says more
+                // than its own; its own names (aliases included) stay.
+                let own: Vec<RustType> = space
+                    .structure(&target)
+                    .map(|s| s.fields.iter().map(|f| f.ty.clone()).collect())
+                    .unwrap_or_default();
                 if let Some(TypeDef::Struct(s)) = space.types.get_mut(&target) {
-                    for f in &mut s.fields {
-                        if let Some(t) = types.get(&f.wire) {
+                    for (f, own) in s.fields.iter_mut().zip(own) {
+                        if let Some(t) = types.get(&f.wire).filter(|t| **t != own) {
                             f.ty = t.clone();
                         }
                     }
@@ -433,5 +428,24 @@ mod tests {
         );
         assert!(matches!(space.types["B"], TypeDef::Alias(_)));
         assert!(matches!(space.types["C"], TypeDef::Struct(_)));
+    }
+
+    #[test]
+    fn merged_structs_keep_the_field_type_names_of_their_pages() {
+        let mut space = TypeSpace::default();
+        let f = [("Id", RustType::I32)];
+        space.types.insert("Business".into(), strukt("Business", Origin::Documented, &f));
+        space.types.insert("Competitor".into(), strukt("Competitor", Origin::Documented, &f));
+        let holder = |n: &str, t: &str| strukt(n, Origin::Documented, &[("X", RustType::Struct(t.into()))]);
+        space.types.insert("A".into(), holder("A", "Competitor"));
+        space.types.insert("B".into(), holder("B", "Business"));
+        assert_eq!(dedup(&mut space, &Carriers::default()), 1);
+        // `A` holds a `Competitor` (now an alias of `Business`), `B` a
+        // `Business`: they stay apart, so each names what its pages say.
+        assert_eq!(
+            space.structure("A").map(|s| s.fields[0].ty.clone()),
+            Some(RustType::Struct("Competitor".into()))
+        );
+        assert!(matches!(space.types["B"], TypeDef::Struct(_)));
     }
 }
