@@ -33,6 +33,6 @@ pub mod license_agent;
 pub mod user_agent;
 
 pub use runtime::{
-    ApiError, Auth, Client, ClientBuilder, DateTime, DecodeError, Error, Headers,
-    RetryPolicy, TransportError,
+    ApiError, Auth, Client, ClientBuilder, Credentials, CredentialsError, DateTime,
+    DecodeError, Environment, Error, Headers, RetryPolicy, TransportError,
 };

@@ -33,7 +33,11 @@ impl<'a> LicenseAgent<'a> {
     > {
         crate::runtime::Call::new(
             self.client,
-            ::reqwest::Method::POST,
+            crate::runtime::Endpoint::new(
+                ::reqwest::Method::POST,
+                "v1LicenseAgent_UnassignThirdPartyLicenses",
+                "/api/v1/Agents/License/UnassignThirdPartyLicenses",
+            ),
             ::std::string::String::from(
                 "/api/v1/Agents/License/UnassignThirdPartyLicenses",
             ),

@@ -31,7 +31,11 @@ impl<'a> UserAgent<'a> {
     ) -> crate::runtime::Call<'a, crate::runtime::call::Empty, SelectQuery> {
         crate::runtime::Call::new(
             self.client,
-            ::reqwest::Method::POST,
+            crate::runtime::Endpoint::new(
+                ::reqwest::Method::POST,
+                "v1UserAgent_MakeRetired",
+                "/api/v1/Agents/User/MakeRetired",
+            ),
             ::std::string::String::from("/api/v1/Agents/User/MakeRetired"),
             crate::runtime::call::Body::json(request),
         )
@@ -54,7 +58,11 @@ impl<'a> UserAgent<'a> {
     > {
         crate::runtime::Call::new(
             self.client,
-            ::reqwest::Method::POST,
+            crate::runtime::Endpoint::new(
+                ::reqwest::Method::POST,
+                "v1UserAgent_SaveUser",
+                "/api/v1/Agents/User/SaveUser",
+            ),
             ::std::string::String::from("/api/v1/Agents/User/SaveUser"),
             crate::runtime::call::Body::json(user),
         )
@@ -75,7 +83,11 @@ impl<'a> UserAgent<'a> {
     ) -> crate::runtime::Call<'a, crate::runtime::call::Empty, SelectQuery> {
         crate::runtime::Call::new(
             self.client,
-            ::reqwest::Method::POST,
+            crate::runtime::Endpoint::new(
+                ::reqwest::Method::POST,
+                "v1UserAgent_SetExternalUserInfo",
+                "/api/v1/Agents/User/SetExternalUserInfo",
+            ),
             ::std::string::String::from("/api/v1/Agents/User/SetExternalUserInfo"),
             crate::runtime::call::Body::json(request),
         )
@@ -98,7 +110,11 @@ impl<'a> UserAgent<'a> {
     > {
         crate::runtime::Call::new(
             self.client,
-            ::reqwest::Method::POST,
+            crate::runtime::Endpoint::new(
+                ::reqwest::Method::POST,
+                "v1UserAgent_SetUserPresenceStatus",
+                "/api/v1/Agents/User/SetUserPresenceStatus",
+            ),
             ::std::string::String::from("/api/v1/Agents/User/SetUserPresenceStatus"),
             crate::runtime::call::Body::json(request),
         )

@@ -5,16 +5,17 @@
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 
 use serde::de::DeserializeOwned;
 
 use super::client::{header_setters, Client, Headers};
+use super::credentials::Stamp;
 use super::error::{DecodeError, Error};
 use super::retry::{self, RetryPolicy};
-use super::send::{self, Plan, Prepared};
+use super::send::{self, Plan, Prepared, Sent};
 
 pub use super::path::path_segment;
 
@@ -33,7 +34,17 @@ macro_rules! display_query {
         }
     )*};
 }
-display_query!(i32, i64, f64, bool, String, str, super::datetime::DateTime);
+display_query!(
+    i32,
+    i64,
+    u32,
+    u64,
+    f64,
+    bool,
+    String,
+    str,
+    super::datetime::DateTime
+);
 
 impl<T: QueryValue + ?Sized> QueryValue for &T {
     fn to_query(&self) -> String {
@@ -149,16 +160,42 @@ impl Body {
     }
 }
 
+/// What a generated method calls: its operation id, HTTP method and path
+/// template, as the reference page gives them. Tracing records these, never
+/// the filled-in path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The operation id (the reference page's uid), e.g. `v1UserAgent_SaveUser`.
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: reqwest::Method,
+    /// The documented path, parameters unfilled, e.g. `/api/v1/Contact/{id}`.
+    pub template: &'static str,
+}
+
+impl Endpoint {
+    /// An endpoint (used by the generated methods).
+    pub const fn new(method: reqwest::Method, id: &'static str, template: &'static str) -> Self {
+        Endpoint {
+            id,
+            method,
+            template,
+        }
+    }
+}
+
 /// One prepared call; `.await` sends it.
 ///
 /// Before anything is sent the path is checked (see
 /// [`path_segment`]); then the call is sent within its time limit, retried
 /// by its [`RetryPolicy`], and redirects are followed by the
-/// [rules](super::redirect) that keep credentials safe.
+/// [rules](super::redirect) that keep credentials safe. A `401` renews a
+/// [credentials](super::credentials) source's value once, and a `421`
+/// looks up a moved [tenant](super::tenant) once, and the call is repeated.
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Call<'a, D, Q = NoQuery> {
     client: &'a Client,
-    method: reqwest::Method,
+    endpoint: Endpoint,
     path: String,
     required_query: Vec<(&'static str, String)>,
     query: Q,
@@ -171,11 +208,12 @@ pub struct Call<'a, D, Q = NoQuery> {
 }
 
 impl<'a, D: Decode, Q: QueryParams + Default> Call<'a, D, Q> {
-    /// Used by the generated endpoint methods.
-    pub fn new(client: &'a Client, method: reqwest::Method, path: String, body: Body) -> Self {
+    /// Used by the generated endpoint methods: `path` is the endpoint's
+    /// template with the parameters filled in by [`path_segment`].
+    pub fn new(client: &'a Client, endpoint: Endpoint, path: String, body: Body) -> Self {
         Call {
             client,
-            method,
+            endpoint,
             path,
             required_query: Vec::new(),
             query: Q::default(),
@@ -236,34 +274,87 @@ impl<'a, D: Decode, Q: QueryParams + Default> Call<'a, D, Q> {
         self.retry_non_idempotent(true)
     }
 
-    /// The URL this call goes to (without the query string).
-    pub fn url(&self) -> String {
+    /// The URL this call goes to (without the query string); for a
+    /// [`tenant`](super::Client::tenant) client, where the tenant was last
+    /// found (`None` before the first call).
+    pub fn url(&self) -> Option<String> {
         self.client.url(&self.path)
+    }
+
+    /// The endpoint this call is of.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
     }
 
     /// Sends the call and decodes the answer.
     pub async fn send(self) -> Result<D::Output, Error> {
-        let endpoint = format!("{} {}", self.method, self.path);
-        let plan = self.plan();
-        let mut query = self.required_query;
-        query.extend(self.query.pairs());
-        let url = super::path::url(self.client.base(), &self.path, &query)?;
-        let mut headers = request_headers(self.client, &self.headers)?;
-        let body = request_body(self.body, &mut headers)?;
-        let req = Prepared {
-            method: self.method,
-            url,
-            headers,
-            body,
-        };
-        let body = send::send(self.client.http(), &req, plan).await?;
-        D::decode(body).map_err(|e| match e {
+        let shown = format!("{} {}", self.endpoint.method, self.path);
+        let span = super::trace::CallSpan::new(&self.endpoint);
+        let start = Instant::now();
+        let outcome = span.run(self.exchange()).await;
+        match &outcome {
+            Ok(sent) => span.finish(Some(sent.status), Some(sent.attempts), start.elapsed()),
+            Err(e) => span.finish(e.status(), e.attempts(), start.elapsed()),
+        }
+        D::decode(outcome?.body).map_err(|e| match e {
             Error::Decode(mut d) => {
-                d.endpoint = endpoint;
+                d.endpoint = shown;
                 Error::Decode(d)
             }
             other => other,
         })
+    }
+
+    /// Sends the call until it has a final answer: retried by its policy,
+    /// repeated once with renewed credentials after a `401`, and once at
+    /// the tenant's new location after a `421`.
+    async fn exchange(self) -> Result<Sent, Error> {
+        let client = self.client;
+        let plan = self.plan();
+        let mut query = self.required_query;
+        query.extend(self.query.pairs());
+        super::path::check(&self.path)?;
+        let mut headers = request_headers(client, &self.headers)?;
+        let body = request_body(self.body, &mut headers)?;
+        let mut auth = authorization(client, plan.timeout).await?;
+        let (mut renewed, mut moved, mut earlier) = (false, false, 0);
+        loop {
+            let (base, located) = client.locate(plan).await?;
+            let url = super::path::url(&base, &self.path, &query)?;
+            let mut headers = headers.clone();
+            if let Some(a) = &auth {
+                headers.insert(AUTHORIZATION, a.value.clone());
+            }
+            let req = Prepared {
+                method: self.endpoint.method.clone(),
+                url,
+                headers,
+                body: body.clone(),
+            };
+            match send::send(client.http(), &req, plan).await {
+                Ok(mut sent) => {
+                    sent.attempts += earlier;
+                    return Ok(sent);
+                }
+                Err(Error::Api(e)) if e.status == 401 && !renewed => {
+                    let (Some(renewer), Some(refused)) = (client.renewer(), &auth) else {
+                        return Err(with_earlier(Error::Api(e), earlier));
+                    };
+                    renewed = true;
+                    earlier += e.attempts;
+                    auth = Some(renewer.renew(refused.generation, plan.timeout).await?);
+                }
+                Err(Error::Api(e)) if e.status == 421 && !moved && located.is_some() => {
+                    moved = true;
+                    earlier += e.attempts;
+                    super::trace::moved();
+                    if let Some(generation) = located {
+                        client.moved(generation);
+                    }
+                }
+                Err(e) => return Err(with_earlier(e, earlier)),
+            }
+        }
     }
 
     /// The time limit and retry policy of this call: its own where it has
@@ -276,18 +367,36 @@ impl<'a, D: Decode, Q: QueryParams + Default> Call<'a, D, Q> {
         Plan {
             timeout: self.timeout.unwrap_or(self.client.timeout()),
             retry,
-            repeatable: retry.retry_non_idempotent || retry::is_idempotent(&self.method),
+            repeatable: retry.retry_non_idempotent || retry::is_idempotent(&self.endpoint.method),
         }
     }
 }
 
-/// `Accept`, `Authorization` and the SuperOffice headers of a call.
+/// `e` with `earlier` attempts (before a renewal or a move) counted in.
+fn with_earlier(mut e: Error, earlier: u32) -> Error {
+    e.add_attempts(earlier);
+    e
+}
+
+/// The `Authorization` value of a call: the credentials source's, or the
+/// static one.
+async fn authorization(client: &Client, limit: Duration) -> Result<Option<Stamp>, Error> {
+    if let Some(renewer) = client.renewer() {
+        return renewer.current(limit).await.map(Some);
+    }
+    match client.auth().header_value() {
+        Some(auth) => Ok(Some(Stamp {
+            generation: 0,
+            value: header_value("Authorization", &auth)?,
+        })),
+        None => Ok(None),
+    }
+}
+
+/// `Accept` and the SuperOffice headers of a call.
 fn request_headers(client: &Client, call: &Headers) -> Result<HeaderMap, Error> {
     let mut headers = HeaderMap::new();
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-    if let Some(auth) = client.auth().header_value() {
-        headers.insert(AUTHORIZATION, header_value("Authorization", &auth)?);
-    }
     for (name, value) in client.headers().merged(call).pairs() {
         let header = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| Error::Config(format!("`{name}` is not a header name")))?;
@@ -393,7 +502,7 @@ mod tests {
             .expect("client");
         let out: serde_json::Value = Call::<Json<serde_json::Value>, Q>::new(
             &client,
-            reqwest::Method::POST,
+            Endpoint::new(reqwest::Method::POST, "test_Op", "/test"),
             "/api/v1/Agents/X/Do".into(),
             Body::json(&serde_json::json!({"A": 1})),
         )
@@ -421,7 +530,7 @@ mod tests {
         let client = Client::builder(server.uri()).build().expect("client");
         let bytes = Call::<Raw>::new(
             &client,
-            reqwest::Method::PUT,
+            Endpoint::new(reqwest::Method::PUT, "test_Op", "/test"),
             format!("/api/v1/Person/{}/Image", path_segment(&7)),
             Body::Binary {
                 bytes: bytes::Bytes::from_static(&[0x89, b'P', b'N', b'G']),
@@ -452,7 +561,7 @@ mod tests {
         let client = Client::builder(server.uri()).build().expect("client");
         let err = Call::<Empty>::new(
             &client,
-            reqwest::Method::GET,
+            Endpoint::new(reqwest::Method::GET, "test_Op", "/test"),
             "/api/v1/missing".into(),
             Body::None,
         )
@@ -469,7 +578,7 @@ mod tests {
         }
         let err = Call::<Json<L>>::new(
             &client,
-            reqwest::Method::GET,
+            Endpoint::new(reqwest::Method::GET, "test_Op", "/test"),
             "/api/v1/bad".into(),
             Body::None,
         )
@@ -509,7 +618,7 @@ mod tests {
         ] {
             Call::<Empty>::new(
                 &client,
-                reqwest::Method::GET,
+                Endpoint::new(reqwest::Method::GET, "test_Op", "/test"),
                 format!("/api/v1/Contact/{}/Image", path_segment(&value)),
                 Body::None,
             )
@@ -536,7 +645,7 @@ mod tests {
         for value in ["", ".", ".."] {
             let err = Call::<Empty>::new(
                 &client,
-                reqwest::Method::GET,
+                Endpoint::new(reqwest::Method::GET, "test_Op", "/test"),
                 format!("/api/v1/Contact/{}", path_segment(&value)),
                 Body::None,
             )
@@ -561,7 +670,7 @@ mod tests {
         let client = Client::builder(server.uri()).build().expect("client");
         Call::<Empty, Q>::new(
             &client,
-            reqwest::Method::GET,
+            Endpoint::new(reqwest::Method::GET, "test_Op", "/test"),
             "/api/v1/Contact".into(),
             Body::None,
         )
@@ -601,7 +710,7 @@ mod tests {
             .expect("client");
         let err = Call::<Empty>::new(
             &client,
-            reqwest::Method::GET,
+            Endpoint::new(reqwest::Method::GET, "test_Op", "/test"),
             format!("/api/v1/Contact/{}", path_segment(&99999)),
             Body::None,
         )

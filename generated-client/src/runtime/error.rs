@@ -37,6 +37,29 @@ pub enum Error {
     /// A redirect was refused: `https` to `http`, an unusable `Location`,
     /// or too many redirects.
     Redirect(String),
+    /// The client's [`Credentials`](super::Credentials) source failed,
+    /// took too long, or gave an unusable value (the error says which
+    /// step, never the value).
+    Credentials(super::credentials::CredentialsError),
+    /// Where an Online tenant's API is could not be found out: the state
+    /// service failed, or its answer was unusable. Nothing was sent to the
+    /// tenant.
+    TenantLookup {
+        /// The tenant, e.g. `Cust12345`.
+        tenant: String,
+        /// What was wrong.
+        reason: String,
+        /// The state service's failure, when it failed.
+        source: Option<Box<Error>>,
+    },
+    /// The tenant's state says its API is not available (offline for
+    /// maintenance, suspended, …). Nothing was sent to the tenant.
+    TenantUnavailable {
+        /// The tenant, e.g. `Cust12345`.
+        tenant: String,
+        /// Its state as the state service gave it, e.g. `OfflineMaintenance`.
+        state: String,
+    },
 }
 
 /// A non-success answer, with what SuperOffice said about it.
@@ -111,6 +134,16 @@ impl Error {
             Error::Api(e) => Some(e.attempts),
             Error::Transport(e) => Some(e.attempts),
             _ => None,
+        }
+    }
+
+    /// Counts `earlier` attempts (before a renewal or a move) in the
+    /// attempts of a sent call's error.
+    pub(crate) fn add_attempts(&mut self, earlier: u32) {
+        match self {
+            Error::Api(e) => e.attempts += earlier,
+            Error::Transport(e) => e.attempts += earlier,
+            _ => {}
         }
     }
 }
@@ -312,6 +345,24 @@ impl fmt::Display for Error {
                 write!(f, "not sent to `{path}`: {reason}")
             }
             Error::Redirect(m) => write!(f, "the redirect was not followed: {m}"),
+            Error::Credentials(e) => e.fmt(f),
+            Error::TenantLookup {
+                tenant,
+                reason,
+                source,
+            } => {
+                write!(f, "could not find where tenant `{tenant}` is: {reason}")?;
+                match source {
+                    Some(e) => write!(f, ": {e}"),
+                    None => Ok(()),
+                }
+            }
+            Error::TenantUnavailable { tenant, state } => {
+                write!(
+                    f,
+                    "tenant `{tenant}` is not available: its state is `{state}`"
+                )
+            }
         }
     }
 }
@@ -325,9 +376,16 @@ impl std::error::Error for Error {
                 .map(|e| e as &(dyn std::error::Error + 'static)),
             Error::Decode(e) => Some(&e.source),
             Error::Encode(e) => Some(e),
-            Error::Api(_) | Error::Config(_) | Error::InvalidPath { .. } | Error::Redirect(_) => {
-                None
-            }
+            Error::Credentials(e) => Some(e),
+            Error::TenantLookup {
+                source: Some(e), ..
+            } => Some(e.as_ref()),
+            Error::Api(_)
+            | Error::Config(_)
+            | Error::InvalidPath { .. }
+            | Error::Redirect(_)
+            | Error::TenantLookup { source: None, .. }
+            | Error::TenantUnavailable { .. } => None,
         }
     }
 }

@@ -1,11 +1,15 @@
-//! The [`Client`]: a base URL, credentials and default headers, shared by
-//! every call.
+//! The [`Client`]: a base URL (or an Online tenant that is looked up),
+//! credentials and default headers, shared by every call.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::credentials::{Credentials, Renewer, Source};
 use super::error::Error;
 use super::retry::RetryPolicy;
+use super::send::Plan;
+use super::tenant::{Environment, Located, Tenant};
 
 /// How calls authenticate.
 #[derive(Clone, PartialEq, Eq)]
@@ -187,8 +191,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// [rules](super::redirect) that keep credentials safe.
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
-    base_url: String,
+    target: Target,
     auth: Auth,
+    credentials: Option<Source>,
     headers: Headers,
     http: Option<reqwest::Client>,
     connect_timeout: Duration,
@@ -196,31 +201,49 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
 }
 
+/// Where a client's calls go, as configured.
+#[derive(Debug, Clone)]
+enum Target {
+    /// A base URL.
+    Url(String),
+    /// An Online tenant, looked up in its environment.
+    Tenant(Environment, String),
+}
+
 impl ClientBuilder {
     /// Authenticates with `Authorization: Basic` (on-site installations).
-    pub fn basic(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
-        self.auth = Auth::Basic {
+    pub fn basic(self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        self.auth(Auth::Basic {
             user: user.into(),
             password: password.into(),
-        };
-        self
+        })
     }
 
     /// Authenticates with `Authorization: Bearer` (Online, OAuth/OpenID Connect).
-    pub fn bearer(mut self, token: impl Into<String>) -> Self {
-        self.auth = Auth::Bearer(token.into());
-        self
+    pub fn bearer(self, token: impl Into<String>) -> Self {
+        self.auth(Auth::Bearer(token.into()))
     }
 
     /// Authenticates with `Authorization: SOTicket` (a credential ticket).
-    pub fn so_ticket(mut self, ticket: impl Into<String>) -> Self {
-        self.auth = Auth::SoTicket(ticket.into());
+    pub fn so_ticket(self, ticket: impl Into<String>) -> Self {
+        self.auth(Auth::SoTicket(ticket.into()))
+    }
+
+    /// Authenticates as given (instead of any [`credentials`](Self::credentials)
+    /// source).
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = auth;
+        self.credentials = None;
         self
     }
 
-    /// Authenticates as given.
-    pub fn auth(mut self, auth: Auth) -> Self {
-        self.auth = auth;
+    /// Asks `source` for the `Authorization` value, and asks it to renew
+    /// the value when the server answers `401` (see
+    /// [`credentials`](super::credentials)); instead of a static
+    /// [`auth`](Self::auth).
+    pub fn credentials(mut self, source: impl Credentials) -> Self {
+        self.credentials = Some(Source(Arc::new(source)));
+        self.auth = Auth::None;
         self
     }
 
@@ -278,49 +301,41 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the base URL and builds the client.
+    /// Checks the base URL (or the tenant id) and builds the client.
     ///
     /// The base URL must say its scheme: `https://…`, or `http://…` for a
     /// server that really is plain HTTP (a test server, an on-site
     /// installation without TLS). It must not carry credentials, a query or
     /// a fragment.
     pub fn build(self) -> Result<Client, Error> {
-        let bad = |why: &str| {
-            Error::Config(format!(
-                "base URL `{}`: {why}",
-                without_userinfo(&self.base_url)
-            ))
+        let (place, https) = match &self.target {
+            Target::Url(url) => {
+                let base = api_root(url).map_err(|why| {
+                    Error::Config(format!("base URL `{}`: {why}", without_userinfo(url)))
+                })?;
+                let https = base.scheme() == "https";
+                (Place::Fixed(base), https)
+            }
+            Target::Tenant(env, id) => {
+                let tenant = Tenant::new(env, id)?;
+                let https = tenant.is_https();
+                (Place::Tenant(tenant), https)
+            }
         };
-        let base = reqwest::Url::parse(&self.base_url).map_err(|e| bad(&e.to_string()))?;
-        if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
-            return Err(bad("expected an http:// or https:// URL"));
-        }
-        if !base.username().is_empty() || base.password().is_some() {
-            return Err(bad("credentials belong in `.basic(…)`, not in the URL"));
-        }
-        if base.query().is_some() || base.fragment().is_some() {
-            return Err(bad("expected no query or fragment"));
-        }
-        let mut root = base.as_str().trim_end_matches('/').to_string();
-        // An on-site `…/api` root: the documented paths start with `/api`.
-        if root.to_ascii_lowercase().ends_with("/api") {
-            root.truncate(root.len() - 4);
-        }
-        let base = reqwest::Url::parse(&root).map_err(|e| bad(&e.to_string()))?;
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .redirect(reqwest::redirect::Policy::none())
-                .https_only(base.scheme() == "https")
+                .https_only(https)
                 .build()
                 .map_err(|e| Error::Config(format!("the HTTP client: {e}")))?,
         };
         Ok(Client {
             inner: Arc::new(Inner {
-                root,
-                base,
+                place,
                 auth: self.auth,
+                renewer: self.credentials.map(Renewer::new),
                 headers: self.headers,
                 http,
                 timeout: self.timeout,
@@ -330,8 +345,30 @@ impl ClientBuilder {
     }
 }
 
+/// The root documented paths (`/api/v1/…`) are appended to, from a base
+/// URL: an `http`/`https` URL without credentials, query or fragment, less
+/// a trailing `/` and a final `/api` (an on-site `…/api` root); or why it
+/// is unusable.
+pub(crate) fn api_root(raw: &str) -> Result<reqwest::Url, String> {
+    let base = reqwest::Url::parse(raw.trim()).map_err(|e| e.to_string())?;
+    if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
+        return Err("expected an http:// or https:// URL".into());
+    }
+    if !base.username().is_empty() || base.password().is_some() {
+        return Err("credentials belong in `.basic(…)`, not in the URL".into());
+    }
+    if base.query().is_some() || base.fragment().is_some() {
+        return Err("expected no query or fragment".into());
+    }
+    let mut root = base.as_str().trim_end_matches('/').to_string();
+    if root.to_ascii_lowercase().ends_with("/api") {
+        root.truncate(root.len() - 4);
+    }
+    reqwest::Url::parse(&root).map_err(|e| e.to_string())
+}
+
 /// A URL as typed, for error messages: any `user:password@` shown as `***@`.
-fn without_userinfo(url: &str) -> String {
+pub(crate) fn without_userinfo(url: &str) -> String {
     let start = url.find("://").map_or(0, |i| i + 3);
     let authority_end = url[start..]
         .find(['/', '?', '#'])
@@ -342,14 +379,21 @@ fn without_userinfo(url: &str) -> String {
     }
 }
 
+/// Where a built client's calls go.
 #[derive(Debug)]
-struct Inner {
+enum Place {
     /// The base URL without a trailing slash or `/api`; documented paths
     /// (`/api/v1/…`) are appended to it.
-    root: String,
-    /// `root`, parsed.
-    base: reqwest::Url,
+    Fixed(reqwest::Url),
+    /// An Online tenant, with where it was last found.
+    Tenant(Tenant),
+}
+
+#[derive(Debug)]
+struct Inner {
+    place: Place,
     auth: Auth,
+    renewer: Option<Renewer>,
     headers: Headers,
     http: reqwest::Client,
     timeout: Duration,
@@ -370,9 +414,28 @@ impl Client {
     /// Calls go over HTTPS (rustls); plain `http://` is used only when the
     /// URL says so, and a redirect never leads from `https` to `http`.
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+        Self::starting(Target::Url(base_url.into()))
+    }
+
+    /// Starts a client for the SuperOffice Online tenant `tenant` (e.g.
+    /// `Cust12345`) in `environment`: its API URL is looked up on the first
+    /// call, kept until the state says, and looked up again when the
+    /// tenant has moved (see [`tenant`](super::tenant)).
+    ///
+    /// ```ignore
+    /// let client = Client::tenant(Environment::Online, "Cust12345")
+    ///     .bearer(token)
+    ///     .build()?;
+    /// ```
+    pub fn tenant(environment: Environment, tenant: impl Into<String>) -> ClientBuilder {
+        Self::starting(Target::Tenant(environment, tenant.into()))
+    }
+
+    fn starting(target: Target) -> ClientBuilder {
         ClientBuilder {
-            base_url: base_url.into(),
+            target,
             auth: Auth::None,
+            credentials: None,
             headers: Headers::default(),
             http: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -381,14 +444,48 @@ impl Client {
         }
     }
 
-    /// The URL of a documented path (`/api/v1/…`).
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.inner.root, path)
+    /// The URL of a documented path (`/api/v1/…`); for a
+    /// [`tenant`](Self::tenant) client, where the tenant was last found
+    /// (`None` before the first call).
+    pub fn url(&self, path: &str) -> Option<String> {
+        let base = match &self.inner.place {
+            Place::Fixed(base) => Cow::Borrowed(base),
+            Place::Tenant(t) => Cow::Owned(t.last_known()?),
+        };
+        Some(format!("{}{path}", base.as_str().trim_end_matches('/')))
     }
 
-    /// How calls authenticate.
+    /// How calls authenticate, when it is static (`Auth::None` for a
+    /// client with a [`credentials`](ClientBuilder::credentials) source).
     pub fn auth(&self) -> &Auth {
         &self.inner.auth
+    }
+
+    /// The client's credentials source, if it has one.
+    pub(crate) fn renewer(&self) -> Option<&Renewer> {
+        self.inner.renewer.as_ref()
+    }
+
+    /// The base URL of a call: the fixed one, or where the tenant is now
+    /// (with the generation of the lookup, for [`moved`](Self::moved)).
+    pub(crate) async fn locate(
+        &self,
+        plan: Plan,
+    ) -> Result<(Cow<'_, reqwest::Url>, Option<u64>), Error> {
+        match &self.inner.place {
+            Place::Fixed(base) => Ok((Cow::Borrowed(base), None)),
+            Place::Tenant(t) => {
+                let Located { base, generation } = t.locate(&self.inner.http, plan).await?;
+                Ok((Cow::Owned(base), Some(generation)))
+            }
+        }
+    }
+
+    /// A call to the tenant's location of lookup `generation` got `421`.
+    pub(crate) fn moved(&self, generation: u64) {
+        if let Place::Tenant(t) = &self.inner.place {
+            t.moved(generation);
+        }
     }
 
     /// The headers sent with every call.
@@ -404,11 +501,6 @@ impl Client {
     /// When failed calls are tried again.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
-    }
-
-    /// The base URL documented paths are appended to.
-    pub(crate) fn base(&self) -> &reqwest::Url {
-        &self.inner.base
     }
 
     pub(crate) fn http(&self) -> &reqwest::Client {
@@ -443,15 +535,15 @@ mod tests {
             .build()
             .expect("valid");
         assert_eq!(
-            online.url("/api/v1/User/1"),
-            "https://online.superoffice.com/Cust12345/api/v1/User/1"
+            online.url("/api/v1/User/1").as_deref(),
+            Some("https://online.superoffice.com/Cust12345/api/v1/User/1")
         );
         let onsite = Client::builder("https://crm.example.com/SuperOffice/api")
             .build()
             .expect("valid");
         assert_eq!(
-            onsite.url("/api/v1/User/1"),
-            "https://crm.example.com/SuperOffice/api/v1/User/1"
+            onsite.url("/api/v1/User/1").as_deref(),
+            Some("https://crm.example.com/SuperOffice/api/v1/User/1")
         );
         assert!(matches!(
             Client::builder("not a url").build(),
@@ -477,8 +569,8 @@ mod tests {
             .build()
             .expect("explicit http");
         assert_eq!(
-            plain.url("/api/v1/User/1"),
-            "http://crm.example.com/SuperOffice/api/v1/User/1"
+            plain.url("/api/v1/User/1").as_deref(),
+            Some("http://crm.example.com/SuperOffice/api/v1/User/1")
         );
     }
 

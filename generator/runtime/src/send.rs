@@ -29,12 +29,23 @@ pub(crate) struct Plan {
     pub repeatable: bool,
 }
 
-/// A successful answer's body.
+/// A successful answer.
+#[derive(Debug)]
+pub(crate) struct Sent {
+    /// Its status.
+    pub status: u16,
+    /// Its body.
+    pub body: bytes::Bytes,
+    /// How many times the request was sent.
+    pub attempts: u32,
+}
+
+/// Sends `req` until it has a successful answer, or a final failure.
 pub(crate) async fn send(
     http: &reqwest::Client,
     req: &Prepared,
     plan: Plan,
-) -> Result<bytes::Bytes, Error> {
+) -> Result<Sent, Error> {
     let max = plan.retry.attempts();
     let mut attempt = 0;
     loop {
@@ -53,16 +64,29 @@ pub(crate) async fn send(
                 if last || !retry::retry_transport(&e, plan.repeatable) {
                     return Err(Error::Transport(TransportError::new(e, attempt)));
                 }
-                plan.retry.delay(attempt, None)
+                let wait = plan.retry.delay(attempt, None);
+                if let Some(d) = wait {
+                    super::trace::retrying(attempt, d, None);
+                }
+                wait
             }
-            Ok(Ok(answer)) if answer.status.is_success() => return Ok(answer.body),
+            Ok(Ok(answer)) if answer.status.is_success() => {
+                return Ok(Sent {
+                    status: answer.status.as_u16(),
+                    body: answer.body,
+                    attempts: attempt,
+                })
+            }
             Ok(Ok(answer)) => {
                 let retry_after = retry::retry_after(&answer.headers, SystemTime::now());
                 let delay = (!last && retry::retry_status(answer.status.as_u16(), plan.repeatable))
                     .then(|| plan.retry.delay(attempt, retry_after))
                     .flatten();
                 match delay {
-                    Some(d) => Some(d),
+                    Some(d) => {
+                        super::trace::retrying(attempt, d, Some(answer.status.as_u16()));
+                        Some(d)
+                    }
                     None => {
                         let mut e = ApiError::new(answer.status.as_u16(), answer.body);
                         e.attempts = attempt;
@@ -147,7 +171,7 @@ mod tests {
     use wiremock::matchers::{body_bytes, method, path};
     use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-    use super::super::call::{Body, Call, Empty};
+    use super::super::call::{Body, Call, Empty, Endpoint};
     use super::super::client::Client;
     use super::super::error::Error;
     use super::super::retry::RetryPolicy;
@@ -173,7 +197,12 @@ mod tests {
     }
 
     fn call<'a>(client: &'a Client, m: Method, p: &str) -> Call<'a, Empty> {
-        Call::new(client, m, p.into(), Body::None)
+        Call::new(
+            client,
+            Endpoint::new(m, "test_Op", "/test"),
+            p.into(),
+            Body::None,
+        )
     }
 
     async fn received(server: &MockServer) -> Vec<Request> {
@@ -331,7 +360,7 @@ mod tests {
         let c = client(&server, quick(3));
         Call::<Empty>::new(
             &c,
-            Method::PUT,
+            Endpoint::new(Method::PUT, "test_Op", "/test"),
             "/api/v1/x".into(),
             Body::json(&serde_json::json!({"A": 1})),
         )
@@ -440,7 +469,7 @@ mod tests {
         let c = client(&a, RetryPolicy::none());
         Call::<Empty>::new(
             &c,
-            Method::POST,
+            Endpoint::new(Method::POST, "test_Op", "/test"),
             "/api/v1/x".into(),
             Body::json(&serde_json::json!({})),
         )

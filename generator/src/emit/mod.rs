@@ -35,14 +35,21 @@ const RUNTIME: &[(&str, &str)] = &[
     ("call.rs", include_str!("../../runtime/src/call.rs")),
     ("carrier.rs", include_str!("../../runtime/src/carrier.rs")),
     ("client.rs", include_str!("../../runtime/src/client.rs")),
+    (
+        "credentials.rs",
+        include_str!("../../runtime/src/credentials.rs"),
+    ),
     ("datetime.rs", include_str!("../../runtime/src/datetime.rs")),
     ("enums.rs", include_str!("../../runtime/src/enums.rs")),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
+    ("paging.rs", include_str!("../../runtime/src/paging.rs")),
     ("path.rs", include_str!("../../runtime/src/path.rs")),
     ("redirect.rs", include_str!("../../runtime/src/redirect.rs")),
     ("retry.rs", include_str!("../../runtime/src/retry.rs")),
     ("send.rs", include_str!("../../runtime/src/send.rs")),
+    ("tenant.rs", include_str!("../../runtime/src/tenant.rs")),
     ("testing.rs", include_str!("../../runtime/src/testing.rs")),
+    ("trace.rs", include_str!("../../runtime/src/trace.rs")),
 ];
 
 /// The files of the generated crate, by path relative to its root.
@@ -138,8 +145,8 @@ fn lib_file(api: &Api, example: &Example) -> TokenStream {
         #(#modules)*
 
         pub use runtime::{
-            ApiError, Auth, Client, ClientBuilder, DateTime, DecodeError, Error, Headers,
-            RetryPolicy, TransportError,
+            ApiError, Auth, Client, ClientBuilder, Credentials, CredentialsError, DateTime,
+            DecodeError, Environment, Error, Headers, RetryPolicy, TransportError,
         };
     }
 }

@@ -147,12 +147,18 @@ fn method(op: &Operation) -> TokenStream {
         quote!(.required(#wire, #a))
     });
     let http = method_tokens(op.method);
+    let (uid, template) = (&op.uid, &op.path);
     let (encode, path) = path_expr(op);
     quote! {
         #doc
         pub fn #name(&self, #(#args),*) -> crate::runtime::Call<'a, #decode, #query> {
             #encode
-            crate::runtime::Call::new(self.client, #http, #path, #body)
+            crate::runtime::Call::new(
+                self.client,
+                crate::runtime::Endpoint::new(#http, #uid, #template),
+                #path,
+                #body,
+            )
                 #(#required)*
         }
     }
