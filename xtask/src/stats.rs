@@ -141,7 +141,10 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
                 .next()
                 .unwrap_or(short);
             if let Some(target) = structs_by_short.get(inner) {
-                if matches!(api.types.types.get(*target), Some(TypeDef::Struct(_) | TypeDef::Alias(_))) {
+                if matches!(
+                    api.types.types.get(*target),
+                    Some(TypeDef::Struct(_) | TypeDef::Alias(_))
+                ) {
                     on_pages += 1;
                     if named.contains(*target) {
                         on_pages_named += 1;
@@ -184,10 +187,18 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
                 resolve::Window::Query { .. } => "$top/$skip",
                 resolve::Window::Body { .. } => "page/pageSize",
             };
-            Some(format!("{}().{}_rows ({how}, rows {})", g.module, o.rust, p.row.short()))
+            Some(format!(
+                "{}().{}_rows ({how}, rows {})",
+                g.module,
+                o.rust,
+                p.row.short()
+            ))
         })
         .collect();
-    println!("paging operations (a `…_rows` stream each): {}", paged.len());
+    println!(
+        "paging operations (a `…_rows` stream each): {}",
+        paged.len()
+    );
     for p in &paged {
         println!("  {p}");
     }

@@ -62,6 +62,10 @@ impl ::serde::Serialize for FieldProperty {
     }
 }
 
+/// No page documents this carrier's properties and no sample shows them, so it is kept as raw JSON.
+#[cfg(any(feature = "license-agent", feature = "user-agent"))]
+pub type TableRight = ::serde_json::Value;
+
 /// The `UnassignThirdPartyLicensesItem` carrier: returned by `license_agent().unassign_third_party_licenses`.
 #[cfg(feature = "license-agent")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -94,8 +98,8 @@ pub struct UnassignThirdPartyLicensesItem {
     pub sort_order: ::std::option::Option<i32>,
     /// `ExtraFlags`: License flags. 1 = user plan
     pub extra_flags: ::std::option::Option<i32>,
-    /// `TableRight`. Raw JSON: neither the pages nor their samples say what this holds.
-    pub table_right: ::std::option::Option<::serde_json::Value>,
+    /// `TableRight`
+    pub table_right: ::std::option::Option<crate::types::TableRight>,
     /// `FieldProperties`
     pub field_properties: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, crate::types::FieldProperty>,

@@ -12,8 +12,8 @@ pub struct Credential {
     pub value: ::std::option::Option<::std::string::String>,
     /// `DisplayValue`
     pub display_value: ::std::option::Option<::std::string::String>,
-    /// `TableRight`. Raw JSON: neither the pages nor their samples say what this holds.
-    pub table_right: ::std::option::Option<::serde_json::Value>,
+    /// `TableRight`
+    pub table_right: ::std::option::Option<crate::types::TableRight>,
     /// `FieldProperties`
     pub field_properties: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, crate::types::FieldProperty>,
@@ -88,8 +88,8 @@ pub struct LicenseOwner {
     pub unrestricted_module_licenses: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Value>,
     >,
-    /// `TableRight`. Raw JSON: neither the pages nor their samples say what this holds.
-    pub table_right: ::std::option::Option<::serde_json::Value>,
+    /// `TableRight`
+    pub table_right: ::std::option::Option<crate::types::TableRight>,
     /// `FieldProperties`
     pub field_properties: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, crate::types::FieldProperty>,
@@ -224,8 +224,8 @@ pub struct OtherGroup {
     pub rank: ::std::option::Option<i64>,
     /// `Deleted`
     pub deleted: ::std::option::Option<bool>,
-    /// `TableRight`. Raw JSON: neither the pages nor their samples say what this holds.
-    pub table_right: ::std::option::Option<::serde_json::Value>,
+    /// `TableRight`
+    pub table_right: ::std::option::Option<crate::types::TableRight>,
     /// `FieldProperties`
     pub field_properties: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, crate::types::FieldProperty>,
@@ -308,8 +308,8 @@ pub struct PostSaveCommand {
     pub actions: ::std::option::Option<::std::string::String>,
     /// `ActionData`
     pub action_data: ::std::option::Option<::std::string::String>,
-    /// `TableRight`. Raw JSON: neither the pages nor their samples say what this holds.
-    pub table_right: ::std::option::Option<::serde_json::Value>,
+    /// `TableRight`
+    pub table_right: ::std::option::Option<crate::types::TableRight>,
     /// `FieldProperties`
     pub field_properties: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, crate::types::FieldProperty>,
@@ -510,10 +510,6 @@ impl ::serde::Serialize for SetUserPresenceStatusRequest {
     }
 }
 
-/// No page documents this carrier's properties and no sample shows them, so it is kept as raw JSON.
-#[cfg(feature = "user-agent")]
-pub type TableRight = ::serde_json::Value;
-
 /// The `TicketCategory` carrier: held in `User::ticket_categories`.
 #[cfg(feature = "user-agent")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -542,8 +538,8 @@ pub struct TicketCategory {
     pub style_hint: ::std::option::Option<::std::string::String>,
     /// `FullName`
     pub full_name: ::std::option::Option<::std::string::String>,
-    /// `TableRight`. Raw JSON: neither the pages nor their samples say what this holds.
-    pub table_right: ::std::option::Option<::serde_json::Value>,
+    /// `TableRight`
+    pub table_right: ::std::option::Option<crate::types::TableRight>,
     /// `FieldProperties`
     pub field_properties: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, crate::types::FieldProperty>,

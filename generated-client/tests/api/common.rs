@@ -66,6 +66,49 @@ impl ::wiremock::Match for JsonBody {
     }
 }
 
+/// How a paged list's requests say which page they want.
+pub enum PageBy {
+    /// `$skip` = rows before the page (pages of 2).
+    Skip,
+    /// This request body field = the 0-based page number.
+    Body(&'static str),
+}
+
+/// A mock server answering a paged list: page `i` of `answers` to
+/// the request for page `i`, each once.
+pub async fn serve_pages(
+    method: &str,
+    path: &str,
+    by: PageBy,
+    answers: [&str; 2],
+) -> ::wiremock::MockServer {
+    let server = ::wiremock::MockServer::start().await;
+    for (i, answer) in answers.into_iter().enumerate() {
+        let mock = ::wiremock::Mock::given(::wiremock::matchers::method(method))
+            .and(::wiremock::matchers::path(path));
+        let mock = match by {
+            PageBy::Skip => {
+                mock.and(::wiremock::matchers::query_param("$skip", (i * 2).to_string()))
+            }
+            PageBy::Body(field) => {
+                mock.and(
+                    ::wiremock::matchers::body_partial_json(
+                        ::serde_json::json!({ field : i }),
+                    ),
+                )
+            }
+        };
+        mock.respond_with(
+                ::wiremock::ResponseTemplate::new(200)
+                    .set_body_raw(answer, "application/json; charset=utf-8"),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    server
+}
+
 /// The one request a test expects, and the answer the mock server gives.
 pub struct Expect {
     mock: ::wiremock::MockBuilder,

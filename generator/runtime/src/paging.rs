@@ -72,6 +72,26 @@ impl<T> PageAnswer for Vec<T> {
     }
 }
 
+/// The rows of a page taken out of a carrier that holds them (the OData
+/// `value`, the Find agent's `ArchiveRows`), and what the carrier says
+/// about the pages after it. The generated `…_rows` methods build it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The rows of this page.
+    pub rows: Vec<T>,
+    /// Whether more pages follow, when the answer tells (an
+    /// `odata.nextLink`, a `RowCount` beyond this page).
+    pub more: Option<bool>,
+}
+
+impl<T> PageAnswer for Page<T> {
+    type Row = T;
+
+    fn into_rows(self) -> (Vec<T>, Option<bool>) {
+        (self.rows, self.more)
+    }
+}
+
 /// A stream of rows, fetching the next page only when polled past the
 /// current one.
 pub type Rows<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'a>>;

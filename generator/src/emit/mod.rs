@@ -339,7 +339,7 @@ pub fn emit(api: &Api, page_count: usize) -> Result<Output, String> {
         ));
         jobs.push((
             PathBuf::from(format!("tests/api/{}.rs", g.module)),
-            Box::new(move || samples::group_tests(g)),
+            Box::new(move || samples::group_tests(g, &api.types)),
         ));
     }
     let formatted: Vec<(PathBuf, Result<String, String>)> = jobs

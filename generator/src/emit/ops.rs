@@ -174,13 +174,21 @@ fn window_value(value: TokenStream, field_type: Option<&RustType>) -> TokenStrea
 
 /// `<op>_rows`: the rows of a paging operation as a stream, a page
 /// fetched only when the caller reads past the rows at hand.
-fn rows_method(op: &Operation, paging: &Paging, request_fields: Option<&[crate::resolve::Field]>) -> TokenStream {
+fn rows_method(
+    op: &Operation,
+    paging: &Paging,
+    request_fields: Option<&[crate::resolve::Field]>,
+) -> TokenStream {
     let base = ident(&op.rust);
     let name = ident(&format!("{}_rows", op.rust.trim_end_matches('_')));
     let row = ty(&paging.row);
     let end = match &paging.source {
-        RowSource::Field { next_link: Some(_), .. } => "the answer has no `odata.nextLink`",
-        RowSource::Field { row_count: Some(_), .. } => "`RowCount` rows have come",
+        RowSource::Field {
+            next_link: Some(_), ..
+        } => "the answer has no `odata.nextLink`",
+        RowSource::Field {
+            row_count: Some(_), ..
+        } => "`RowCount` rows have come",
         _ => "a page has fewer rows than `page_size`",
     };
     let doc = doc_attrs(Some(&format!(
@@ -263,7 +271,7 @@ fn rows_method(op: &Operation, paging: &Paging, request_fields: Option<&[crate::
                 }
                 (None, None) => quote!(::std::option::Option::None),
             };
-            quote! {{
+            quote! {
                 let call = #call;
                 async move {
                     let answer = call.await?;
@@ -272,7 +280,7 @@ fn rows_method(op: &Operation, paging: &Paging, request_fields: Option<&[crate::
                         rows: answer.#rows.unwrap_or_default(),
                     })
                 }
-            }}
+            }
         }
     };
     quote! {
@@ -350,7 +358,10 @@ pub fn group_file(group: &Group, space: &crate::resolve::TypeSpace) -> TokenStre
     let methods = group.operations.iter().map(|op| {
         let rows = op.paging.as_ref().map(|p| {
             let request = match &op.body {
-                OpBody::Json { ty: RustType::Struct(n), .. } => space.structure(n),
+                OpBody::Json {
+                    ty: RustType::Struct(n),
+                    ..
+                } => space.structure(n),
                 _ => None,
             };
             rows_method(op, p, request.map(|s| s.fields.as_slice()))

@@ -10,7 +10,8 @@ use super::layout::Layout;
 use super::types::{ident, ty_in};
 use crate::resolve::names::{sanitize, Case};
 use crate::resolve::{
-    Group, OpBody, OpParam, OpResponse, Operation, RustType, StructDef, TypeDef, TypeSpace,
+    Group, OpBody, OpParam, OpResponse, Operation, RowSource, RustType, StructDef, TypeDef,
+    TypeSpace, Window,
 };
 
 /// A test function's name: `base` (a method or type name, perhaps
@@ -167,12 +168,114 @@ fn tests_for(op: &Operation, accessor: &str) -> TokenStream {
     out
 }
 
+/// The wire name of a Rust field of struct `owner`.
+fn wire_of(space: &TypeSpace, owner: &RustType, rust: &str) -> Option<String> {
+    let RustType::Struct(n) = owner else {
+        return None;
+    };
+    let s = space.structure(n)?;
+    Some(s.fields.iter().find(|f| f.rust == rust)?.wire.clone())
+}
+
+/// For a paging operation: its `…_rows` stream reads two pages of a mock
+/// server (two rows, then one) and stops there.
+fn paging_test(op: &Operation, accessor: &str, space: &TypeSpace) -> Option<TokenStream> {
+    let paging = op.paging.as_ref()?;
+    // Rows the test writes as `{}`: carriers (all fields optional) or raw JSON.
+    let row_is_object = match &paging.row {
+        RustType::Struct(_) | RustType::Json | RustType::Opaque(_) => true,
+        _ => false,
+    };
+    if !row_is_object {
+        return None;
+    }
+    let OpResponse::Json(answer_ty) = &op.response else {
+        return None;
+    };
+    let answers: [String; 2] = match &paging.source {
+        RowSource::Answer => ["[{}, {}]".into(), "[{}]".into()],
+        RowSource::Field {
+            rows,
+            next_link,
+            row_count,
+        } => {
+            let rows = wire_of(space, answer_ty, rows)?;
+            let rows = serde_json::Value::String(rows).to_string();
+            match (next_link, row_count) {
+                (Some(link), _) => {
+                    let link =
+                        serde_json::Value::String(wire_of(space, answer_ty, link)?).to_string();
+                    [
+                        format!("{{{rows}: [{{}}, {{}}], {link}: \"next\"}}"),
+                        format!("{{{rows}: [{{}}]}}"),
+                    ]
+                }
+                (None, Some(count)) => {
+                    let count =
+                        serde_json::Value::String(wire_of(space, answer_ty, count)?).to_string();
+                    [
+                        format!("{{{rows}: [{{}}, {{}}], {count}: 3}}"),
+                        format!("{{{rows}: [{{}}], {count}: 3}}"),
+                    ]
+                }
+                (None, None) => [
+                    format!("{{{rows}: [{{}}, {{}}]}}"),
+                    format!("{{{rows}: [{{}}]}}"),
+                ],
+            }
+        }
+    };
+    let mut args = Vec::new();
+    let mut path = op.path.clone();
+    for p in &op.path_params {
+        let (tokens, text) = sample_value(p);
+        args.push(tokens);
+        path = path.replace(&format!("{{{}}}", p.wire), &text);
+    }
+    for p in &op.required_query {
+        args.push(sample_value(p).0);
+    }
+    let (a1, a2) = (&answers[0], &answers[1]);
+    let method = op.method.as_str();
+    let server = match (&paging.window, &op.body) {
+        (Window::Query { .. }, _) => {
+            args.push(quote!(::std::default::Default::default()));
+            quote!(common::serve_pages(#method, #path, common::PageBy::Skip, [#a1, #a2]).await)
+        }
+        (Window::Body { page, .. }, OpBody::Json { ty: body_ty, .. }) => {
+            let page_wire = wire_of(space, body_ty, page)?;
+            let t = ty(body_ty);
+            args.push(quote!(&<#t as ::std::default::Default>::default()));
+            quote!(common::serve_pages(#method, #path, common::PageBy::Body(#page_wire), [#a1, #a2]).await)
+        }
+        _ => return None,
+    };
+    let name = test_ident(&op.rust, "rows_read_every_page");
+    let accessor = ident(accessor);
+    let rows = format_ident!("{}_rows", op.rust.trim_end_matches('_'));
+    Some(quote! {
+        #[tokio::test]
+        async fn #name() {
+            use crate_under_test::runtime::paging::StreamExt;
+            let server = #server;
+            let client = common::client(&server);
+            let rows: ::std::vec::Vec<_> = client.#accessor().#rows(#(#args,)* 2).collect().await;
+            assert_eq!(rows.len(), 3, "two pages of rows");
+            assert!(rows.iter().all(|r| r.is_ok()));
+        }
+    })
+}
+
 /// `tests/api/<group>.rs`, or `None` when no endpoint of the group has samples.
-pub fn group_tests(group: &Group) -> Option<TokenStream> {
+pub fn group_tests(group: &Group, space: &TypeSpace) -> Option<TokenStream> {
     let tests: Vec<TokenStream> = group
         .operations
         .iter()
-        .map(|op| tests_for(op, &group.module))
+        .map(|op| {
+            let mut t = tests_for(op, &group.module);
+            t.extend(paging_test(op, &group.module, space));
+            t
+        })
         .filter(|t| !t.is_empty())
         .collect();
     if tests.is_empty() {
@@ -401,6 +504,38 @@ pub fn common_file() -> TokenStream {
                 ::serde_json::from_slice::<::serde_json::Value>(&request.body)
                     .is_ok_and(|v| crate_under_test::runtime::testing::json_eq(&v, &self.0))
             }
+        }
+
+        /// How a paged list's requests say which page they want.
+        pub enum PageBy {
+            /// `$skip` = rows before the page (pages of 2).
+            Skip,
+            /// This request body field = the 0-based page number.
+            Body(&'static str),
+        }
+
+        /// A mock server answering a paged list: page `i` of `answers` to
+        /// the request for page `i`, each once.
+        pub async fn serve_pages(method: &str, path: &str, by: PageBy, answers: [&str; 2]) -> ::wiremock::MockServer {
+            let server = ::wiremock::MockServer::start().await;
+            for (i, answer) in answers.into_iter().enumerate() {
+                let mock = ::wiremock::Mock::given(::wiremock::matchers::method(method))
+                    .and(::wiremock::matchers::path(path));
+                let mock = match by {
+                    PageBy::Skip => mock.and(::wiremock::matchers::query_param("$skip", (i * 2).to_string())),
+                    PageBy::Body(field) => mock.and(::wiremock::matchers::body_partial_json(
+                        ::serde_json::json!({ field: i }),
+                    )),
+                };
+                mock.respond_with(
+                    ::wiremock::ResponseTemplate::new(200)
+                        .set_body_raw(answer, "application/json; charset=utf-8"),
+                )
+                .expect(1)
+                .mount(&server)
+                .await;
+            }
+            server
         }
 
         /// The one request a test expects, and the answer the mock server gives.

@@ -32,7 +32,11 @@ fn rows(t: &RustType, space: &TypeSpace, prefer: &str) -> Option<(RowSource, Rus
             let named = |f: &&super::model::Field| {
                 f.wire.eq_ignore_ascii_case(prefer) || f.wire.ends_with("Rows")
             };
-            let list = lists.iter().copied().find(named).or(match lists.as_slice() {
+            let list = lists
+                .iter()
+                .copied()
+                .find(named)
+                .or(match lists.as_slice() {
                     [one] => Some(*one),
                     _ => None,
                 })?;
@@ -80,7 +84,9 @@ pub fn paging(op: &Operation, space: &TypeSpace) -> Option<Paging> {
     };
     let r = space.structure(request)?;
     let int = |f: &&super::model::Field| matches!(f.ty, RustType::I32 | RustType::I64);
-    let page = field(r, "Page").or_else(|| field(r, "PageNumber")).filter(int)?;
+    let page = field(r, "Page")
+        .or_else(|| field(r, "PageNumber"))
+        .filter(int)?;
     let size = field(r, "PageSize").filter(int)?;
     let (source, row) = rows(answer, space, "Rows")?;
     Some(Paging {
@@ -116,7 +122,10 @@ mod tests {
                     .iter()
                     .map(|(w, t)| Field {
                         wire: w.to_string(),
-                        rust: crate::resolve::names::sanitize(w, crate::resolve::names::Case::Snake),
+                        rust: crate::resolve::names::sanitize(
+                            w,
+                            crate::resolve::names::Case::Snake,
+                        ),
                         ty: t.clone(),
                         doc: None,
                     })
@@ -188,7 +197,11 @@ mod tests {
         );
         assert_eq!(p.row, row);
         // Without `$skip` there is no window to move.
-        let no_skip = op(&["$top"], OpBody::None, RustType::Struct("ODataSlimResponse".into()));
+        let no_skip = op(
+            &["$top"],
+            OpBody::None,
+            RustType::Struct("ODataSlimResponse".into()),
+        );
         assert_eq!(paging(&no_skip, &space), None);
     }
 
@@ -219,7 +232,11 @@ mod tests {
             arg: "request".into(),
             ty: RustType::Struct(n.into()),
         };
-        let list = op(&[], body("GetListRequest"), RustType::Vec(Box::new(row.clone())));
+        let list = op(
+            &[],
+            body("GetListRequest"),
+            RustType::Vec(Box::new(row.clone())),
+        );
         let p = paging(&list, &space).expect("pages");
         assert_eq!(p.source, RowSource::Answer);
         // Two lists, neither named for rows: which holds them is not known.
@@ -241,7 +258,11 @@ mod tests {
             }
         );
         // `ArchiveRows` holds the rows, and `RowCount` counts them all.
-        let find = op(&[], body("FindRequest"), RustType::Struct("FindResults".into()));
+        let find = op(
+            &[],
+            body("FindRequest"),
+            RustType::Struct("FindResults".into()),
+        );
         let p = paging(&find, &space).expect("pages");
         assert_eq!(
             p.source,

@@ -434,9 +434,16 @@ mod tests {
     fn merged_structs_keep_the_field_type_names_of_their_pages() {
         let mut space = TypeSpace::default();
         let f = [("Id", RustType::I32)];
-        space.types.insert("Business".into(), strukt("Business", Origin::Documented, &f));
-        space.types.insert("Competitor".into(), strukt("Competitor", Origin::Documented, &f));
-        let holder = |n: &str, t: &str| strukt(n, Origin::Documented, &[("X", RustType::Struct(t.into()))]);
+        space.types.insert(
+            "Business".into(),
+            strukt("Business", Origin::Documented, &f),
+        );
+        space.types.insert(
+            "Competitor".into(),
+            strukt("Competitor", Origin::Documented, &f),
+        );
+        let holder =
+            |n: &str, t: &str| strukt(n, Origin::Documented, &[("X", RustType::Struct(t.into()))]);
         space.types.insert("A".into(), holder("A", "Competitor"));
         space.types.insert("B".into(), holder("B", "Business"));
         assert_eq!(dedup(&mut space, &Carriers::default()), 1);
