@@ -182,11 +182,10 @@ fn wire_of(space: &TypeSpace, owner: &RustType, rust: &str) -> Option<String> {
 fn paging_test(op: &Operation, accessor: &str, space: &TypeSpace) -> Option<TokenStream> {
     let paging = op.paging.as_ref()?;
     // Rows the test writes as `{}`: carriers (all fields optional) or raw JSON.
-    let row_is_object = match &paging.row {
-        RustType::Struct(_) | RustType::Json | RustType::Opaque(_) => true,
-        _ => false,
-    };
-    if !row_is_object {
+    if !matches!(
+        paging.row,
+        RustType::Struct(_) | RustType::Json | RustType::Opaque(_)
+    ) {
         return None;
     }
     let OpResponse::Json(answer_ty) = &op.response else {
