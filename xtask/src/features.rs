@@ -1,7 +1,8 @@
 //! `cargo xtask features [DIR] [--only F,G,…]`: generates a crate from a
 //! docs tree (default: the whole reference) into `$TMPDIR/superoffice-features-check/`
 //! and checks it, warnings denied, with no features and with each feature
-//! alone (or only the listed ones), library and tests. Every failure is
+//! alone (or only the listed ones) and with `tracing` alone, library and
+//! tests. Every failure is
 //! reported, then the command fails. `--target-dir` shares a target
 //! directory with other generated crates.
 
@@ -39,6 +40,7 @@ pub fn features(args: &[String]) -> Result<(), String> {
         check: false,
         docs: docs.clone(),
         out: out.clone(),
+        quiet: true,
     })?;
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).map_err(|e| e.to_string())?;
     let all: Vec<String> = manifest
@@ -61,6 +63,11 @@ pub fn features(args: &[String]) -> Result<(), String> {
     };
     let mut runs: Vec<(String, Vec<String>)> =
         vec![("(no features)".into(), vec!["--no-default-features".into()])];
+    // The runtime's own optional feature, with no group.
+    runs.push((
+        "tracing".into(),
+        vec!["--no-default-features".into(), "--features=tracing".into()],
+    ));
     for f in &chosen {
         runs.push((
             f.clone(),

@@ -10,6 +10,8 @@ pub struct Args {
     pub check: bool,
     pub docs: PathBuf,
     pub out: PathBuf,
+    /// Print errors and the count of warnings, not every warning.
+    pub quiet: bool,
 }
 
 impl Args {
@@ -18,6 +20,7 @@ impl Args {
             check: false,
             docs: root.join("docs-input"),
             out: root.join("generated-client"),
+            quiet: false,
         };
         let mut it = args.iter();
         while let Some(arg) = it.next() {
@@ -34,7 +37,15 @@ impl Args {
 
 pub fn regen(args: &Args) -> Result<(), String> {
     let generated = generate::generate(&args.docs);
-    let (errors, _) = print_all(&mut std::io::stderr().lock(), &generated.diagnostics, None);
+    let shown = if args.quiet { Some(0) } else { None };
+    let (errors, warnings) =
+        print_all(&mut std::io::stderr().lock(), &generated.diagnostics, shown);
+    if args.quiet && warnings > 0 {
+        eprintln!(
+            "{warnings} warning(s) from {} (`cargo xtask regen --docs` lists them)",
+            args.docs.display()
+        );
+    }
     let Some(output) = generated.output else {
         return Err(format!(
             "{errors} error(s) in {}; {} left untouched",
