@@ -33,6 +33,8 @@ pub enum DiagKind {
     PropertyConflict,
     /// Two types would get the same Rust name.
     NameCollision,
+    /// The type space did not settle within its rounds.
+    NoFixpoint,
     /// The emitted Rust does not parse (a generator bug).
     Emit,
 }

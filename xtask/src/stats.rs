@@ -126,6 +126,7 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
     );
     // The same, counted per page: every body property of every endpoint.
     let (mut on_pages, mut on_pages_named) = (0, 0);
+    let mut unnamed_on_pages: BTreeMap<&str, usize> = BTreeMap::new();
     let structs_by_short: BTreeMap<String, &str> = api
         .types
         .types
@@ -148,6 +149,8 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
                     on_pages += 1;
                     if named.contains(*target) {
                         on_pages_named += 1;
+                    } else {
+                        *unnamed_on_pages.entry(*target).or_insert(0) += 1;
                     }
                 }
             }
@@ -157,6 +160,13 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
         "  per page (body properties of every endpoint): {on_pages}; naming a carrier the pages name: {on_pages_named} ({})",
         pct(on_pages_named, on_pages)
     );
+    if std::env::var_os("STATS_ALL").is_some() {
+        let mut by_count: Vec<(&&str, &usize)> = unnamed_on_pages.iter().collect();
+        by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for (name, n) in by_count {
+            println!("    {n:>5} under {name}");
+        }
+    }
     println!(
         "structs sharing a field set with another: {} sets{}",
         duplicates.len(),

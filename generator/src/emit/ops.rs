@@ -180,15 +180,14 @@ fn rows_method(
     request_fields: Option<&[crate::resolve::Field]>,
 ) -> TokenStream {
     let base = ident(&op.rust);
-    let name = ident(&format!("{}_rows", op.rust.trim_end_matches('_')));
+    let name = ident(&paging.method);
     let row = ty(&paging.row);
     let end = match &paging.source {
         RowSource::Field {
-            next_link: Some(_), ..
-        } => "the answer has no `odata.nextLink`",
-        RowSource::Field {
-            row_count: Some(_), ..
-        } => "`RowCount` rows have come",
+            row_count: Some(_),
+            next_link: None,
+            ..
+        } => "`RowCount` rows have come, or a page has fewer rows than `page_size`",
         _ => "a page has fewer rows than `page_size`",
     };
     let doc = doc_attrs(Some(&format!(
@@ -261,13 +260,15 @@ fn rows_method(
         } => {
             let rows = ident(rows);
             let more = match (next_link, row_count) {
+                // A link says more follow; its absence is not trusted to
+                // say the opposite (a short page ends the stream then).
                 (Some(link), _) => {
                     let link = ident(link);
-                    quote!(::std::option::Option::Some(answer.#link.is_some()))
+                    quote!(answer.#link.as_ref().map(|_| true))
                 }
                 (None, Some(count)) => {
                     let count = ident(count);
-                    quote!(answer.#count.map(|all| i64::from(all) > i64::from(window.page + 1) * i64::from(window.size)))
+                    quote!(answer.#count.map(|all| i64::from(all) > (i64::from(window.page) + 1) * i64::from(window.size)))
                 }
                 (None, None) => quote!(::std::option::Option::None),
             };
@@ -287,6 +288,8 @@ fn rows_method(
         #doc
         pub fn #name(&self, #(#params,)* page_size: u32) -> crate::runtime::paging::Rows<'a, #row> {
             let this = *self;
+            // Page bounds go into `i32` fields.
+            let page_size = page_size.min(i32::MAX as u32);
             #setup
             crate::runtime::paging::rows(page_size, move |window: crate::runtime::paging::Window| {
                 #per_page

@@ -53,6 +53,9 @@ pub struct Carriers {
     pub prop_carriers: BTreeMap<String, String>,
     /// Property names some table types `object`: maps with arbitrary keys.
     pub maps: BTreeSet<String>,
+    /// Documented carriers whose name is the generator's, not a page's
+    /// (`MakeRetiredRequest`, `GetListItem`).
+    pub invented: BTreeSet<String>,
 }
 
 /// How specific a documented type is, for settling conflicts.
@@ -175,7 +178,11 @@ impl Collector<'_> {
             }
             let name = match &rb.ty {
                 Some(DocType::Carrier(name)) => name.clone(),
-                _ => invented.name(&e.uid, "Item"),
+                _ => {
+                    let name = invented.name(&e.uid, "Item");
+                    self.carriers.invented.insert(name.clone());
+                    name
+                }
             };
             self.add(&name, &rb.properties, e);
             self.carriers.response_names.insert(e.uid.clone(), name);
@@ -192,7 +199,7 @@ impl Collector<'_> {
                 .carriers
                 .documented
                 .iter()
-                .filter(|(n, _)| **n != invented && !n.ends_with("Item"))
+                .filter(|(n, _)| **n != invented && !self.carriers.invented.contains(*n))
                 .find(|(_, d)| {
                     d.props.len() == rb.properties.len()
                         && rb.properties.iter().all(|p| d.has(&p.name))
@@ -200,6 +207,7 @@ impl Collector<'_> {
                 .map(|(n, _)| n.clone());
             if let Some(real) = real {
                 self.carriers.documented.remove(&invented);
+                self.carriers.invented.remove(&invented);
                 self.carriers.response_names.insert(e.uid.clone(), real);
             }
         }
@@ -237,9 +245,14 @@ impl Collector<'_> {
             if body.binary || body.properties.is_empty() {
                 continue;
             }
-            let name = self
-                .matching_carrier(&body.properties, &carriers)
-                .unwrap_or_else(|| invented.name(&e.uid, "Request"));
+            let name = match self.matching_carrier(&body.properties, &carriers) {
+                Some(carrier) => carrier,
+                None => {
+                    let name = invented.name(&e.uid, "Request");
+                    self.carriers.invented.insert(name.clone());
+                    name
+                }
+            };
             self.add(&name, &body.properties, e);
             self.carriers.request_names.insert(e.uid.clone(), name);
         }
@@ -269,12 +282,6 @@ impl Collector<'_> {
                 }
             }
         }
-        self.carriers.named.extend(
-            self.carriers
-                .documented
-                .keys()
-                .map(|n| sanitize(n, Case::Pascal)),
-        );
         self.carriers.prop_carriers = by_prop
             .into_iter()
             .filter(|(_, cs)| cs.len() == 1)

@@ -212,6 +212,8 @@ pub struct SampleAnswer {
 /// How an operation pages (see [`paging`](super::paging)).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Paging {
+    /// The stream method: `<method>_rows`.
+    pub method: String,
     pub window: Window,
     pub source: RowSource,
     /// The type of one row.

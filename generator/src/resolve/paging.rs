@@ -13,6 +13,9 @@ use super::model::{
     Group, OpBody, OpResponse, Operation, Paging, RowSource, RustType, TypeSpace, Window,
 };
 
+/// The names a `…_rows` method uses for itself.
+const RESERVED: &[&str] = &["this", "window", "call", "answer", "query", "page_size"];
+
 /// The field of `s` with this wire name (any case).
 fn field<'a>(s: &'a super::model::StructDef, wire: &str) -> Option<&'a super::model::Field> {
     s.fields.iter().find(|f| f.wire.eq_ignore_ascii_case(wire))
@@ -63,10 +66,30 @@ pub fn paging(op: &Operation, space: &TypeSpace) -> Option<Paging> {
     let OpResponse::Json(answer) = &op.response else {
         return None;
     };
-    let query = |wire: &str| op.optional_query.iter().find(|p| p.wire == wire);
+    // The generated `…_rows` method's own names must not be a parameter's.
+    let args = op
+        .path_params
+        .iter()
+        .chain(&op.required_query)
+        .map(|p| p.rust.as_str());
+    let body_arg = match &op.body {
+        OpBody::Json { arg, .. } => Some(arg.as_str()),
+        _ => None,
+    };
+    if args.chain(body_arg).any(|a| RESERVED.contains(&a)) {
+        return None;
+    }
+    let integer = |p: &&super::model::OpParam| matches!(p.ty, RustType::I32 | RustType::I64);
+    let query = |wire: &str| {
+        op.optional_query
+            .iter()
+            .find(|p| p.wire == wire)
+            .filter(integer)
+    };
     if let (Some(top), Some(skip), Some(_)) = (query("$top"), query("$skip"), &op.query) {
         let (source, row) = rows(answer, space, "value")?;
         return Some(Paging {
+            method: String::new(),
             window: Window::Query {
                 top: top.rust.clone(),
                 skip: skip.rust.clone(),
@@ -90,6 +113,7 @@ pub fn paging(op: &Operation, space: &TypeSpace) -> Option<Paging> {
     let size = field(r, "PageSize").filter(int)?;
     let (source, row) = rows(answer, space, "Rows")?;
     Some(Paging {
+        method: String::new(),
         window: Window::Body {
             page: page.rust.clone(),
             size: size.rust.clone(),
@@ -99,10 +123,20 @@ pub fn paging(op: &Operation, space: &TypeSpace) -> Option<Paging> {
     })
 }
 
-/// Marks every operation that pages.
+/// Marks every operation that pages, naming its stream method
+/// `<method>_rows`, unique among the group's methods.
 pub fn mark(groups: &mut std::collections::BTreeMap<String, Group>, space: &TypeSpace) {
-    for op in groups.values_mut().flat_map(|g| &mut g.operations) {
-        op.paging = paging(op, space);
+    for g in groups.values_mut() {
+        let mut scope = super::names::Scope::default();
+        for op in &g.operations {
+            scope.unique(op.rust.clone());
+        }
+        for op in &mut g.operations {
+            op.paging = paging(op, space).map(|mut p| {
+                p.method = scope.unique(format!("{}_rows", op.rust.trim_end_matches('_')));
+                p
+            });
+        }
     }
 }
 

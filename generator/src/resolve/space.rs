@@ -141,11 +141,12 @@ pub fn assemble(
     }
     for (name, values) in enums {
         if space.types.contains_key(name) {
-            diags.push(Diagnostic::warning_of(
+            // `typemap` names enums away from every struct, so this is a bug.
+            diags.push(Diagnostic::error_of(
                 DiagKind::NameCollision,
                 root,
                 Pos::new(1, 1),
-                format!("enum `{name}` has the name of a struct; the struct keeps it"),
+                format!("expected enum `{name}` to have a name no struct has (a generator bug)"),
             ));
             continue;
         }
@@ -244,14 +245,13 @@ fn name_rank(s: &StructDef, carriers: &Carriers) -> u8 {
     }
 }
 
-/// The one type that says what both say: equal types, or raw JSON (which
-/// says nothing) beside a type that says more.
+/// The one type that says what both say: equal types, or untyped JSON
+/// (which says nothing) beside a type that says more. A named carrier kept
+/// as raw JSON is a name, and unifies only with itself.
 fn unify(a: &RustType, b: &RustType) -> Option<RustType> {
     match (a, b) {
         _ if a == b => Some(a.clone()),
-        (RustType::Json | RustType::Opaque(_), t) | (t, RustType::Json | RustType::Opaque(_)) => {
-            Some(t.clone())
-        }
+        (RustType::Json, t) | (t, RustType::Json) => Some(t.clone()),
         (RustType::Vec(x), RustType::Vec(y)) => Some(RustType::Vec(Box::new(unify(x, y)?))),
         (RustType::Map(x), RustType::Map(y)) => Some(RustType::Map(Box::new(unify(x, y)?))),
         _ => None,
@@ -262,12 +262,11 @@ fn unify(a: &RustType, b: &RustType) -> Option<RustType> {
 /// unify: the same, by name, or raw JSON beside a type) become one struct,
 /// typed by what all of them say; every other name becomes an alias of
 /// it. Field types are compared by name, not through aliases, so every
-/// page's property keeps the carrier name the page gives it. Repeats until no two structs merge, as a
-/// merge can make the fields of others equal. Returns how many aliases
-/// were made.
+/// page's property keeps the carrier name the page gives it (and one pass
+/// is enough: a merge changes no other struct's field types' names).
+/// Returns how many aliases were made.
 pub fn dedup(space: &mut TypeSpace, carriers: &Carriers) -> usize {
-    let mut aliases = 0;
-    loop {
+    {
         // Structs by their sorted wire names, best name first.
         let mut by_names: BTreeMap<Vec<String>, Vec<(u8, String)>> = BTreeMap::new();
         for def in space.types.values() {
@@ -340,10 +339,7 @@ pub fn dedup(space: &mut TypeSpace, carriers: &Carriers) -> usize {
                 }
             }
         }
-        if merged == 0 {
-            return aliases;
-        }
-        aliases += merged;
+        merged
     }
 }
 

@@ -137,13 +137,14 @@ impl<'a> Known<'a> {
         if keys.len() < 2 {
             return None;
         }
-        let stem = own.trim_end_matches("Item");
+        // Too short a stem (`Items` → ``) would relate every name.
+        let stem = Some(own.trim_end_matches("Item")).filter(|s| s.len() >= 3);
         let mut best: Option<(bool, usize, &str)> = None;
         for (name, have) in &self.fields {
             if !keys.is_subset(have) {
                 continue;
             }
-            let related = name.contains(stem) || stem.contains(*name);
+            let related = stem.is_some_and(|stem| name.contains(stem) || stem.contains(*name));
             let key = (!related, have.len(), *name);
             if best.is_none_or(|b| key < b) {
                 best = Some(key);
@@ -158,6 +159,31 @@ impl<'a> Known<'a> {
     }
 }
 
+impl Known<'_> {
+    /// A name for an object no carrier claims: its own, unless a documented
+    /// carrier has that name and other fields (`Persons` items with
+    /// `Colour` are not `Person`s); then `…Item`, `…Item2`, ….
+    fn free_name(&self, own: String, o: &ObjectShape, want: &mut Wants) -> String {
+        let keys: BTreeSet<&str> = o.fields.iter().map(|(k, _)| k.as_str()).collect();
+        let free = |name: &str| {
+            !self.documented(name)
+                || self
+                    .fields
+                    .get(name)
+                    .is_some_and(|have| keys.is_subset(have))
+        };
+        if free(&own) {
+            return own;
+        }
+        let chosen = std::iter::once(format!("{own}Item"))
+            .chain((2..).map(|i| format!("{own}Item{i}")))
+            .find(|n| free(n))
+            .unwrap_or_default();
+        want.renamed.push((own, chosen.clone()));
+        chosen
+    }
+}
+
 /// The structs and enums a mapping needs the type space to hold.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Wants {
@@ -165,6 +191,9 @@ pub struct Wants {
     pub structs: Vec<(String, ObjectShape)>,
     /// An enum of this name with these values.
     pub enums: Vec<(String, Vec<String>)>,
+    /// Objects named `.1` because a documented carrier with other fields
+    /// has their own name `.0`.
+    pub renamed: Vec<(String, String)>,
 }
 
 /// A documented type (and the sample shape seen at the place) → a Rust type.
@@ -250,7 +279,10 @@ pub fn shape_type(k: &Known, place: Place, shape: Option<&Shape>, want: &mut Wan
         }
         Some(Shape::Object(o)) if o.is_empty() => RustType::Json,
         Some(Shape::Object(o)) => {
-            let name = k.carrier_for(place, o).unwrap_or_else(|| place.own_name());
+            let name = match k.carrier_for(place, o) {
+                Some(c) => c,
+                None => k.free_name(place.own_name(), o, want),
+            };
             want.structs.push((name.clone(), o.clone()));
             RustType::Struct(name)
         }
@@ -279,7 +311,7 @@ pub fn param_type(k: &Known, wire: &str, ty: &DocType, want: &mut Wants) -> Rust
 /// (`…Kind` when a struct has that name).
 fn enum_type(k: &Known, hint: &str, values: &[String], want: &mut Wants) -> RustType {
     let mut name = sanitize(hint, Case::Pascal);
-    if k.is_struct(&name) || k.carriers.named.contains(&name) {
+    while k.is_struct(&name) || k.carriers.named.contains(&name) {
         name.push_str("Kind");
     }
     want.enums.push((name.clone(), values.to_vec()));
@@ -365,6 +397,25 @@ mod tests {
         let t = shape_type(&k, Place::Item("To"), Some(&Shape::Object(odd)), &mut want);
         assert_eq!(t, RustType::Struct("To".into()));
         assert_eq!(want.structs[0].0, "To");
+    }
+
+    #[test]
+    fn an_object_never_joins_a_documented_carrier_it_does_not_fit() {
+        let c = carriers();
+        let shapes = BTreeMap::new();
+        let k = Known::new(&c, &shapes);
+        let mut want = Wants::default();
+        // `EMailAddresses` items with a field `EMailAddress` lacks.
+        let odd = Shape::Object(object(json!({"Colour": "red", "Size": 2})));
+        let t = shape_type(&k, Place::Item("EMailAddresses"), Some(&odd), &mut want);
+        assert_eq!(t, RustType::Struct("EMailAddressItem".into()));
+        assert_eq!(
+            want.renamed,
+            [("EMailAddress".into(), "EMailAddressItem".into())]
+        );
+        // `Items`: too short a stem to relate to any carrier by name.
+        let items = object(json!({"Address": "a", "Id": 1}));
+        assert_eq!(k.carrier_for(Place::Item("Items"), &items), None);
     }
 
     #[test]
