@@ -11,7 +11,10 @@
 //! - `features [DIR]`: builds the crate generated from a docs tree with
 //!   each feature alone (and none), warnings denied.
 //! - `stats [DIR]`: the types and operations the generator resolves.
+//! - `api-diff OLD NEW [--json]`: what changed for users between the crates
+//!   generated from two docs trees, with a semver verdict.
 
+mod api_diff;
 mod bench_client;
 mod features;
 mod regen;
@@ -32,7 +35,10 @@ tasks:
                 build and test cost of the crate generated from DIR (default the reference)
   features [DIR] [--only F,G,…] [--target-dir DIR]
                 build the crate generated from DIR with each feature alone, warnings denied
-  stats [DIR]   structs, enums, their origins, merged duplicates, raw-JSON share, paging";
+  stats [DIR]   structs, enums, their origins, merged duplicates, raw-JSON share, paging
+  api-diff OLD NEW [--json]
+                what changed for users between the crates generated from two docs
+                trees (endpoints, types, fields, enum values) and the semver verdict";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -50,6 +56,7 @@ fn main() -> ExitCode {
             }
             bench_client::bench_client(docs, feature)
         }
+        Some("api-diff") => api_diff::Args::parse(&args[1..]).and_then(|a| api_diff::api_diff(&a)),
         Some("features") => features::features(&args[1..]),
         Some("stats") => stats::stats(args.get(1).map(PathBuf::from)),
         Some("regen") => {
