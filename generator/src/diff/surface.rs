@@ -171,24 +171,30 @@ impl Surface {
         }
         for (name, def) in &api.types.types {
             let t = match def {
-                TypeDef::Struct(d) => TypeSurface::Struct {
-                    doc: d.doc.clone(),
-                    fields: d
-                        .fields
-                        .iter()
-                        .map(|f| Member {
-                            rust: f.rust.clone(),
-                            wire: f.wire.clone(),
-                            ty: f.ty.short(),
-                            doc: f.doc.clone(),
-                        })
-                        .collect(),
-                },
                 TypeDef::Enum(d) => TypeSurface::Enum {
                     doc: d.doc.clone(),
                     values: d.variants.clone(),
                 },
                 TypeDef::Opaque(d) => TypeSurface::Opaque { doc: d.doc.clone() },
+                // An alias is used exactly like the struct it names.
+                TypeDef::Struct(_) | TypeDef::Alias(_) => {
+                    let Some(d) = api.types.structure(name) else {
+                        continue;
+                    };
+                    TypeSurface::Struct {
+                        doc: d.doc.clone(),
+                        fields: d
+                            .fields
+                            .iter()
+                            .map(|f| Member {
+                                rust: f.rust.clone(),
+                                wire: f.wire.clone(),
+                                ty: f.ty.short(),
+                                doc: f.doc.clone(),
+                            })
+                            .collect(),
+                    }
+                }
             };
             s.types.insert(name.clone(), t);
         }
