@@ -396,3 +396,49 @@ pub fn group_file(group: &Group, space: &crate::resolve::TypeSpace) -> TokenStre
         #(#queries)*
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::tests::odata_list;
+
+    fn rendered() -> String {
+        let (api, _) = crate::resolve::resolve(&[odata_list()], std::path::Path::new("."));
+        let g = &api.groups["thing_resource"];
+        let file: syn::File = syn::parse2(group_file(g, &api.types)).expect("parses");
+        prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn a_method_names_its_operation_and_path_template() {
+        let text = rendered();
+        assert!(
+            text.contains("pub fn get_all(\n        &self,\n        kind: &str,"),
+            "{text}"
+        );
+        assert!(text.contains("let kind = crate::runtime::call::path_segment(&kind);"));
+        assert!(
+            text.contains(r#""v1ThingEntity_GetAll""#),
+            "the operation id"
+        );
+        assert!(
+            text.contains(r#""/api/v1/Thing/{kind}""#),
+            "the path template"
+        );
+        assert!(text.contains(r#"::std::format!("/api/v1/Thing/{kind}")"#));
+    }
+
+    #[test]
+    fn a_paging_operation_gets_a_rows_stream() {
+        let text = rendered();
+        assert!(
+            text.contains("pub fn get_all_rows(") && text.contains("page_size: u32"),
+            "{text}"
+        );
+        assert!(text.contains("Rows<'a, crate::types::ValueItem>"), "{text}");
+        assert!(text.contains("query.top = ::std::option::Option::Some("));
+        assert!(text.contains("window.skip()"));
+        assert!(text.contains("answer.odata_next_link.as_ref().map(|_| true)"));
+        assert!(text.contains("rows: answer.value.unwrap_or_default()"));
+    }
+}

@@ -598,3 +598,37 @@ pub fn common_file() -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::tests::odata_list;
+
+    #[test]
+    fn a_sampled_paging_operation_gets_its_tests() {
+        let (api, _) = crate::resolve::resolve(&[odata_list()], std::path::Path::new("."));
+        let g = &api.groups["thing_resource"];
+        let tokens = group_tests(g, &api.types).expect("tests");
+        let file: syn::File = syn::parse2(tokens).expect("parses");
+        let text = prettyplease::unparse(&file);
+        assert!(
+            text.contains("fn get_all_response_sample_decodes()"),
+            "{text}"
+        );
+        assert!(text.contains("fn get_all_calls_the_documented_endpoint()"));
+        assert!(text.contains(r#"common::Expect::call("GET", "/api/v1/Thing/sample-value")"#));
+        assert!(text.contains("fn get_all_rows_read_every_page()"));
+        assert!(text.contains("common::PageBy::Skip"));
+        assert!(text.contains(r#"odata.nextLink\": \"next\""#), "{text}");
+    }
+
+    #[test]
+    fn a_group_without_samples_has_no_test_file() {
+        let mut e = odata_list();
+        e.sample_request = crate::ir::Sample::Absent;
+        e.sample_response = crate::ir::Sample::Absent;
+        e.query_params.retain(|q| q.name == "$select");
+        let (api, _) = crate::resolve::resolve(&[e], std::path::Path::new("."));
+        assert!(group_tests(&api.groups["thing_resource"], &api.types).is_none());
+    }
+}

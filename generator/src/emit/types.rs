@@ -283,3 +283,22 @@ pub fn types_module_file(
         #(#items)*
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_alias_names_the_struct_with_its_fields() {
+        let a = AliasDef {
+            name: "Competitor".into(),
+            target: "Business".into(),
+        };
+        let text = alias(&a, &Layout::default(), Some("The `Competitor` carrier.")).to_string();
+        assert!(
+            text.contains("pub type Competitor = crate :: types :: Business ;"),
+            "{text}"
+        );
+        assert!(text.contains("The `Competitor` carrier."));
+    }
+}

@@ -105,6 +105,13 @@ pub(crate) mod tests {
         }
     }
 
+    /// A REST list that pages (`$top`/`$skip`, rows in `value`), with samples.
+    pub(crate) fn odata_list() -> Endpoint {
+        endpoint(&format!(
+            "---\nuid: v1ThingEntity_GetAll\n---\n\n```http\nGET /api/v1/Thing/{{kind}}\n```\n\n| Path Part | Type | Description |\n|---|---|---|\n| kind | string | **Required** |\n\n## Query String Parameters\n\n| Parameter Name | Type |  Description |\n|---|---|---|\n| $select | string | |\n| $top | int32 | |\n| $skip | int32 | |\n\n## Response:\n\n{RESPONSES}### Response body: ThingList\n\n| Property Name | Type | Description |\n|---|---|---|\n| odata.nextLink | string | |\n| value | array | |\n\n## Sample request\n\n```http!\nGET /api/v1/Thing/a\n```\n\n## Sample response\n\n```http_\nHTTP/1.1 200 OK\n\n{{\"value\": [{{\"Id\": 1, \"Name\": \"x\"}}]}}\n```\n"
+        ))
+    }
+
     pub(crate) const RESPONSES: &str = "| Response | Description |\n|---|---|\n| 200 | OK |\n\n";
 
     #[test]

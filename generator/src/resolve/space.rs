@@ -365,6 +365,43 @@ mod tests {
     }
 
     #[test]
+    fn shapes_grow_until_nothing_new_turns_up() {
+        let mut shapes = BTreeMap::new();
+        let shape = |v: serde_json::Value| match super::super::shape::Shape::of(&v) {
+            super::super::shape::Shape::Object(o) => o,
+            other => panic!("{other:?}"),
+        };
+        let want = |o: ObjectShape| Wants {
+            structs: vec![("Part".into(), o)],
+            ..Wants::default()
+        };
+        assert!(grow(&mut shapes, &want(shape(serde_json::json!({"A": 1})))));
+        assert!(
+            !grow(&mut shapes, &want(shape(serde_json::json!({"A": 2})))),
+            "nothing new"
+        );
+        assert!(grow(
+            &mut shapes,
+            &want(shape(serde_json::json!({"B": true})))
+        ));
+        assert_eq!(shapes["Part"].fields.len(), 2);
+    }
+
+    #[test]
+    fn only_what_operations_reach_is_kept() {
+        use crate::resolve::tests::odata_list;
+        let (api, _) = crate::resolve::resolve(&[odata_list()], Path::new("."));
+        let mut space = api.types.clone();
+        space.types.insert(
+            "Unused".into(),
+            strukt("Unused", Origin::Inferred, &[("X", RustType::I32)]),
+        );
+        prune(&mut space, &api.groups);
+        let names: Vec<&String> = space.types.keys().collect();
+        assert_eq!(names, ["ThingList", "ValueItem"]);
+    }
+
+    #[test]
     fn same_fields_make_one_struct_and_aliases() {
         let mut space = TypeSpace::default();
         let f = [("Id", RustType::I32), ("Value", RustType::String)];
