@@ -435,7 +435,7 @@ mod tests {
             text.contains("pub fn get_all_rows(") && text.contains("page_size: u32"),
             "{text}"
         );
-        assert!(text.contains("Rows<'a, crate::types::ValueItem>"), "{text}");
+        assert!(text.contains("Rows<'a, ::serde_json::Value>"), "{text}");
         assert!(text.contains("query.top = ::std::option::Option::Some("));
         assert!(text.contains("window.skip()"));
         assert!(text.contains("answer.odata_next_link.as_ref().map(|_| true)"));

@@ -48,6 +48,18 @@ fn sample_value(p: &OpParam) -> (TokenStream, String) {
     }
 }
 
+/// Sample values for the path parameters, and the path the server sees.
+fn path_args(op: &Operation) -> (Vec<TokenStream>, String) {
+    let mut args = Vec::new();
+    let mut path = op.path.clone();
+    for p in &op.path_params {
+        let (tokens, text) = sample_value(p);
+        args.push(tokens);
+        path = path.replace(&format!("{{{}}}", p.wire), &text);
+    }
+    (args, path)
+}
+
 /// A test that `text` decodes into `t` and encodes back to the same JSON.
 fn round_trip_test(name: &proc_macro2::Ident, t: &RustType, text: &str) -> TokenStream {
     let t = ty(t);
@@ -88,13 +100,7 @@ fn tests_for(op: &Operation, accessor: &str) -> TokenStream {
     }
     let name = test_ident(&op.rust, "calls_the_documented_endpoint");
     let method = op.method.as_str();
-    let mut args = Vec::new();
-    let mut path = op.path.clone();
-    for p in &op.path_params {
-        let (tokens, text) = sample_value(p);
-        args.push(tokens);
-        path = path.replace(&format!("{{{}}}", p.wire), &text);
-    }
+    let (mut args, path) = path_args(op);
     let mut query_matchers = Vec::new();
     for p in &op.required_query {
         let (tokens, text) = sample_value(p);
@@ -224,13 +230,7 @@ fn paging_test(op: &Operation, accessor: &str, space: &TypeSpace) -> Option<Toke
             }
         }
     };
-    let mut args = Vec::new();
-    let mut path = op.path.clone();
-    for p in &op.path_params {
-        let (tokens, text) = sample_value(p);
-        args.push(tokens);
-        path = path.replace(&format!("{{{}}}", p.wire), &text);
-    }
+    let (mut args, path) = path_args(op);
     for p in &op.required_query {
         args.push(sample_value(p).0);
     }

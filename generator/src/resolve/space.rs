@@ -398,7 +398,7 @@ mod tests {
         );
         prune(&mut space, &api.groups);
         let names: Vec<&String> = space.types.keys().collect();
-        assert_eq!(names, ["ThingList", "ValueItem"]);
+        assert_eq!(names, ["ThingList"]);
     }
 
     #[test]

@@ -20,6 +20,9 @@ use super::model::RustType;
 use super::names::{sanitize, singular, Case};
 use super::shape::{ObjectShape, Shape};
 
+/// The property of an OData list answer that holds its rows.
+const ODATA_ROWS: &str = "value";
+
 /// Where a value sits, which names an object found there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place<'a> {
@@ -220,6 +223,8 @@ pub fn map_type(
             };
             let item = match item {
                 Some(t) => map_type(k, prop, t, item_shape, want),
+                // OData rows: their columns are whatever `$select` asks for.
+                None if prop == ODATA_ROWS => RustType::Json,
                 None => shape_type(k, Place::Item(prop), item_shape, want),
             };
             RustType::Vec(Box::new(item))
@@ -460,6 +465,10 @@ mod tests {
             &mut want,
         );
         assert_eq!(t, RustType::Opaque("Nowhere".into()));
+        // OData rows have no fixed columns.
+        let rows = Shape::Array(Box::new(Shape::Object(object(json!({"Id": 1})))));
+        let t = map_type(&k, "value", &DocType::Array(None), Some(&rows), &mut want);
+        assert_eq!(t, RustType::Vec(Box::new(RustType::Json)));
         // A property no sample shows takes the carrier the type cells give it elsewhere.
         let t = map_type(&k, "Participant", &DocType::Unknown, None, &mut want);
         assert_eq!(t, RustType::Struct("ParticipantInfo".into()));
