@@ -51,6 +51,7 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
         (0, 0, 0, 0, 0, 0);
     let (mut props, mut json, mut nested_props, mut nested_documented) = (0, 0, 0, 0);
     let mut field_sets: BTreeMap<Vec<&str>, Vec<&str>> = BTreeMap::new();
+    let mut typed_sets: BTreeMap<Vec<(&str, &RustType)>, usize> = BTreeMap::new();
     let mut unnamed = Vec::new();
     for (name, def) in &api.types.types {
         if !layout.emitted(name) {
@@ -66,6 +67,10 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
                 let mut set: Vec<&str> = s.fields.iter().map(|f| f.wire.as_str()).collect();
                 set.sort();
                 field_sets.entry(set).or_default().push(name);
+                let mut typed: Vec<(&str, &RustType)> =
+                    s.fields.iter().map(|f| (f.wire.as_str(), &f.ty)).collect();
+                typed.sort();
+                *typed_sets.entry(typed).or_insert(0) += 1;
                 for f in &s.fields {
                     props += 1;
                     if is_json(&f.ty) {
@@ -160,6 +165,14 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
         "  per page (body properties of every endpoint): {on_pages}; naming a carrier the pages name: {on_pages_named} ({})",
         pct(on_pages_named, on_pages)
     );
+    // `FieldProperties` (on most carriers) maps field names to an object no
+    // page names; the generator calls it `FieldProperty`.
+    let field_property = unnamed_on_pages.get("FieldProperty").copied().unwrap_or(0);
+    println!(
+        "  of the others, {field_property} hold `FieldProperty` (the values of `FieldProperties` maps); without those: {on_pages_named} of {} ({})",
+        on_pages - field_property,
+        pct(on_pages_named, on_pages - field_property)
+    );
     if std::env::var_os("STATS_ALL").is_some() {
         let mut by_count: Vec<(&&str, &usize)> = unnamed_on_pages.iter().collect();
         by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
@@ -168,7 +181,11 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
         }
     }
     println!(
-        "structs sharing a field set with another: {} sets{}",
+        "structs with the same fields and types as another: {} sets",
+        typed_sets.values().filter(|n| **n > 1).count()
+    );
+    println!(
+        "structs with the same field names as another but a field of another type: {} sets{}",
         duplicates.len(),
         duplicates
             .iter()
