@@ -18,7 +18,7 @@ use std::path::Path;
 use crate::diagnostics::{DiagKind, Diagnostic, Pos};
 use crate::ir::{DocType, Endpoint, Property};
 
-use super::names::{sanitize, Case, Invented};
+use super::names::{carrier_name, Invented};
 
 /// A carrier as the pages document it, properties unified.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -172,12 +172,12 @@ impl Collector<'_> {
                 if let Some(DocType::Carrier(name)) = &rb.ty {
                     self.carriers
                         .response_names
-                        .insert(e.uid.clone(), name.clone());
+                        .insert(e.uid.clone(), carrier_name(name));
                 }
                 continue;
             }
             let name = match &rb.ty {
-                Some(DocType::Carrier(name)) => name.clone(),
+                Some(DocType::Carrier(name)) => carrier_name(name),
                 _ => {
                     let name = invented.name(&e.uid, "Item");
                     self.carriers.invented.insert(name.clone());
@@ -264,7 +264,7 @@ impl Collector<'_> {
         for e in endpoints {
             if let Some(DocType::Carrier(c)) = e.response_body.as_ref().and_then(|b| b.ty.as_ref())
             {
-                self.carriers.named.insert(sanitize(c, Case::Pascal));
+                self.carriers.named.insert(carrier_name(c));
             }
             let tables = e
                 .response_body
@@ -276,7 +276,7 @@ impl Collector<'_> {
                     self.carriers.maps.insert(p.name.clone());
                 }
                 if let Some(c) = carrier_of(&p.ty) {
-                    let c = sanitize(c, Case::Pascal);
+                    let c = carrier_name(c);
                     self.carriers.named.insert(c.clone());
                     by_prop.entry(p.name.clone()).or_default().insert(c);
                 }

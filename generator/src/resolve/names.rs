@@ -48,6 +48,20 @@ pub fn sanitize(wire: &str, case: Case) -> String {
     id
 }
 
+/// A carrier name from a page as a Rust type name: kept as written when it
+/// already is one (`MDOListItem`, `ODataSlimResponse`), so the type is
+/// named as SuperOffice names it; otherwise [`sanitize`]d.
+pub fn carrier_name(raw: &str) -> String {
+    let is_ident = raw.starts_with(|c: char| c.is_ascii_uppercase())
+        && raw.chars().all(|c| c.is_ascii_alphanumeric())
+        && raw != "Self";
+    if is_ident {
+        raw.to_string()
+    } else {
+        sanitize(raw, Case::Pascal)
+    }
+}
+
 /// Hands out identifiers unique within one scope (a struct's fields, an
 /// enum's variants, a group's methods): a clash gets `_2`, `_3`, …
 #[derive(Debug, Default)]
@@ -177,6 +191,15 @@ mod tests {
         assert_eq!(sanitize("", Case::Snake), "value");
         assert_eq!(sanitize("SuperOffice:1", Case::Pascal), "SuperOffice1");
         assert_eq!(sanitize("Self", Case::Pascal), "Self_");
+    }
+
+    #[test]
+    fn carrier_names_stay_as_the_pages_write_them() {
+        assert_eq!(carrier_name("MDOListItem"), "MDOListItem");
+        assert_eq!(carrier_name("ODataSlimResponse"), "ODataSlimResponse");
+        assert_eq!(carrier_name("Self"), "Self_");
+        assert_eq!(carrier_name("list-item"), "ListItem");
+        assert_eq!(carrier_name("person"), "Person");
     }
 
     #[test]

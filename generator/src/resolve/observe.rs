@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::ir::{DocType, Endpoint, SampleBody};
 
 use super::carriers::Carriers;
+use super::names::carrier_name;
 use super::shape::{Observations, Shape};
 
 /// The JSON of one endpoint's samples, `null` and non-JSON as `None`.
@@ -80,8 +81,10 @@ fn walk(carriers: &Carriers, obs: &mut Observations, name: &str, v: &Value) {
                     },
                     _ => None,
                 };
-                if let Some(c) = nested.filter(|c| carriers.documented.contains_key(*c)) {
-                    walk(carriers, obs, c, val);
+                if let Some(c) = nested.map(|c| carrier_name(c)) {
+                    if carriers.documented.contains_key(&c) {
+                        walk(carriers, obs, &c, val);
+                    }
                 }
             }
         }

@@ -108,13 +108,18 @@ fn operation(
             arg: scope.unique(sanitize(&b.name, Case::Snake)),
         },
         Some(b) => {
+            let shape = sample.request.as_ref().map(Shape::of);
             let ty = match input.carriers.request_names.get(&e.uid) {
-                Some(name) if sample.request.as_ref().is_some_and(|v| v.is_array()) => {
-                    RustType::Vec(Box::new(RustType::Struct(name.clone())))
+                // The documented carrier, or a list of it when the sample is one.
+                Some(name) => {
+                    let carrier = DocType::Carrier(name.clone());
+                    let doc = match shape {
+                        Some(Shape::Array(_)) => DocType::Array(Some(Box::new(carrier))),
+                        _ => carrier,
+                    };
+                    map_type(k, name, &doc, shape.as_ref(), want)
                 }
-                Some(name) => RustType::Struct(name.clone()),
                 None => {
-                    let shape = sample.request.as_ref().map(Shape::of);
                     let name = input.invented.name(&e.uid, "Request");
                     shape_type(k, Place::Named(&name), shape.as_ref(), want)
                 }
@@ -166,18 +171,14 @@ fn response(
     };
     let shape = sample.response.as_ref().map(item_shape);
     let item = if let Some(name) = input.carriers.response_names.get(&e.uid) {
-        if input.carriers.documented.contains_key(name) {
-            RustType::Struct(name.clone())
-        } else {
-            // A carrier named but described nowhere: the sample may tell.
-            map_type(
-                k,
-                name,
-                &DocType::Carrier(name.clone()),
-                shape.as_ref(),
-                want,
-            )
-        }
+        // Documented, or named but described nowhere (the sample may tell).
+        map_type(
+            k,
+            name,
+            &DocType::Carrier(name.clone()),
+            shape.as_ref(),
+            want,
+        )
     } else {
         match &rb.ty {
             Some(DocType::Binary) => return OpResponse::Bytes,

@@ -17,7 +17,7 @@ use crate::ir::DocType;
 
 use super::carriers::Carriers;
 use super::model::RustType;
-use super::names::{sanitize, singular, Case};
+use super::names::{carrier_name, sanitize, singular, Case};
 use super::shape::{ObjectShape, Shape};
 
 /// The property of an OData list answer that holds its rows.
@@ -243,7 +243,7 @@ pub fn map_type(
             RustType::Map(Box::new(value))
         }
         DocType::Carrier(name) => {
-            let name = sanitize(name, Case::Pascal);
+            let name = carrier_name(name);
             let object = shape
                 .and_then(Shape::object)
                 .filter(|o| !o.is_empty() || k.documented(&name));
