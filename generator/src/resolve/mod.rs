@@ -9,8 +9,10 @@
 //!    shape to a Rust type, naming objects after the carriers the pages
 //!    name;
 //! 4. [`space`]: the type space: structs, enums and raw-JSON carriers,
-//!    grown round by round until no new shape turns up, then pruned to
-//!    what operations reach, with duplicates made aliases;
+//!    grown round by round until no new shape turns up, assembled by
+//!    [`space::TypeId`] (kind and name) and only then given Rust names no
+//!    two types share, pruned to what operations reach, with duplicates
+//!    made aliases;
 //! 5. [`ops`]: operations, grouped by agent or REST resource, with their
 //!    parameters, body, response and samples ([`queries`] shares their
 //!    query structs, [`paging`] says which page and how).
@@ -83,11 +85,11 @@ pub fn resolve(endpoints: &[Endpoint], docs_root: &Path) -> (Api, Vec<Diagnostic
             format!("objects samples show under `{own}` do not fit the documented `{own}`; they are `{chosen}`"),
         ));
     }
-    let (mut types, more) = space::assemble(structs, &want, &groups, docs_root);
+    let mut groups = groups;
+    let (mut types, more) = space::assemble(structs, &want, &mut groups, docs_root);
     diags.extend(more);
     space::prune(&mut types, &groups);
     space::dedup(&mut types, &carriers);
-    let mut groups = groups;
     paging::mark(&mut groups, &types);
     diags.sort();
     (Api { types, groups }, diags)

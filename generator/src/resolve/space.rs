@@ -117,18 +117,73 @@ pub fn grow(shapes: &mut BTreeMap<String, ObjectShape>, want: &Wants) -> bool {
     grew
 }
 
+/// A type's identity while the space is assembled: its kind and the name
+/// it was asked for. A struct and an enum asked for under one name are two
+/// types; only [`assemble`] gives them Rust names, different ones.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeId {
+    Struct(String),
+    Enum(String),
+    Opaque(String),
+}
+
+impl TypeId {
+    /// The type a Rust type names, if it names one.
+    fn of(t: &RustType) -> Option<TypeId> {
+        match t {
+            RustType::Struct(n) => Some(TypeId::Struct(n.clone())),
+            RustType::Enum(n) => Some(TypeId::Enum(n.clone())),
+            RustType::Opaque(n) => Some(TypeId::Opaque(n.clone())),
+            RustType::Vec(t) | RustType::Map(t) => TypeId::of(t),
+            _ => None,
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            TypeId::Struct(n) | TypeId::Enum(n) | TypeId::Opaque(n) => n,
+        }
+    }
+
+    /// What a name already taken gets, by kind.
+    fn suffix(&self) -> &'static str {
+        match self {
+            TypeId::Struct(_) => "Struct",
+            TypeId::Enum(_) => "Kind",
+            TypeId::Opaque(_) => "Json",
+        }
+    }
+}
+
+/// Points a type at its type's final Rust name.
+fn rename(t: &mut RustType, renames: &BTreeMap<TypeId, String>) {
+    if let RustType::Vec(inner) | RustType::Map(inner) = t {
+        return rename(inner, renames);
+    }
+    let Some(new) = TypeId::of(t).and_then(|id| renames.get(&id)) else {
+        return;
+    };
+    match t {
+        RustType::Struct(n) | RustType::Enum(n) | RustType::Opaque(n) => *n = new.clone(),
+        _ => {}
+    }
+}
+
 /// The type space of the final round: structs, enums (their values merged
-/// in first-seen order) and the carriers nothing describes.
+/// in first-seen order) and the carriers nothing describes, each keyed by
+/// its [`TypeId`]; then each gets a Rust name no other type has (structs
+/// first, so they keep theirs; a clash is warned about), and every
+/// reference, in the structs and in the operations, follows.
 pub fn assemble(
     structs: Vec<StructDef>,
     want: &Wants,
-    groups: &BTreeMap<String, Group>,
+    groups: &mut BTreeMap<String, Group>,
     root: &Path,
 ) -> (TypeSpace, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut space = TypeSpace::default();
+    let mut defs: BTreeMap<TypeId, TypeDef> = BTreeMap::new();
     for s in structs {
-        space.types.insert(s.name.clone(), TypeDef::Struct(s));
+        defs.insert(TypeId::Struct(s.name.clone()), TypeDef::Struct(s));
     }
     let mut enums: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (name, values) in &want.enums {
@@ -140,23 +195,13 @@ pub fn assemble(
         }
     }
     for (name, values) in enums {
-        if space.types.contains_key(name) {
-            // `typemap` names enums away from every struct, so this is a bug.
-            diags.push(Diagnostic::error_of(
-                DiagKind::NameCollision,
-                root,
-                Pos::new(1, 1),
-                format!("expected enum `{name}` to have a name no struct has (a generator bug)"),
-            ));
-            continue;
-        }
         let mut scope = Scope::default();
         let variants = values
             .iter()
             .map(|v| (scope.unique(sanitize(v, Case::Pascal)), v.clone()))
             .collect();
-        space.types.insert(
-            name.to_string(),
+        defs.insert(
+            TypeId::Enum(name.to_string()),
             TypeDef::Enum(EnumDef {
                 name: name.to_string(),
                 doc: None,
@@ -165,26 +210,113 @@ pub fn assemble(
         );
     }
     // Carriers referenced but never described.
-    let mut mentioned = BTreeSet::new();
-    for def in space.types.values() {
+    let mut mentioned = Vec::new();
+    for def in defs.values() {
         if let TypeDef::Struct(s) = def {
-            for f in &s.fields {
-                named_in(&f.ty, &mut mentioned);
-            }
+            mentioned.extend(s.fields.iter().filter_map(|f| TypeId::of(&f.ty)));
         }
     }
     for op in groups.values().flat_map(|g| &g.operations) {
-        op_types(op, &mut mentioned);
+        mentioned.extend(op_type_ids(op));
     }
-    for name in mentioned {
-        space.types.entry(name.clone()).or_insert_with(|| {
-            TypeDef::Opaque(OpaqueDef {
-                name,
-                doc: Some("No page documents this carrier's properties and no sample shows them, so it is kept as raw JSON.".into()),
-            })
-        });
+    for id in mentioned {
+        if let TypeId::Opaque(name) = &id {
+            defs.entry(id.clone()).or_insert_with(|| {
+                TypeDef::Opaque(OpaqueDef {
+                    name: name.clone(),
+                    doc: Some("No page documents this carrier's properties and no sample shows them, so it is kept as raw JSON.".into()),
+                })
+            });
+        }
+    }
+    // Rust names: structs, then enums, then raw-JSON carriers.
+    let mut taken = BTreeSet::new();
+    let mut renames = BTreeMap::new();
+    for id in defs.keys() {
+        let mut name = id.name().to_string();
+        while taken.contains(&name) {
+            name.push_str(id.suffix());
+        }
+        if name != id.name() {
+            diags.push(Diagnostic::warning_of(
+                DiagKind::NameCollision,
+                root,
+                Pos::new(1, 1),
+                format!(
+                    "`{}` names two types; the {} is `{name}`",
+                    id.name(),
+                    match id {
+                        TypeId::Struct(_) => "struct",
+                        TypeId::Enum(_) => "enum",
+                        TypeId::Opaque(_) => "raw-JSON carrier",
+                    }
+                ),
+            ));
+            renames.insert(id.clone(), name.clone());
+        }
+        taken.insert(name);
+    }
+    let mut space = TypeSpace::default();
+    for (id, mut def) in defs {
+        let name = renames
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| id.name().to_string());
+        match &mut def {
+            TypeDef::Struct(s) => {
+                s.name = name.clone();
+                for f in &mut s.fields {
+                    rename(&mut f.ty, &renames);
+                }
+            }
+            TypeDef::Enum(e) => e.name = name.clone(),
+            TypeDef::Opaque(o) => o.name = name.clone(),
+            TypeDef::Alias(a) => a.name = name.clone(),
+        }
+        space.types.insert(name, def);
+    }
+    if !renames.is_empty() {
+        for op in groups.values_mut().flat_map(|g| &mut g.operations) {
+            for p in op
+                .path_params
+                .iter_mut()
+                .chain(&mut op.required_query)
+                .chain(&mut op.optional_query)
+            {
+                rename(&mut p.ty, &renames);
+            }
+            if let OpBody::Json { ty, .. } = &mut op.body {
+                rename(ty, &renames);
+            }
+            if let OpResponse::Json(ty) = &mut op.response {
+                rename(ty, &renames);
+            }
+        }
+        for q in groups.values_mut().flat_map(|g| &mut g.queries) {
+            for p in &mut q.params {
+                rename(&mut p.ty, &renames);
+            }
+        }
     }
     (space, diags)
+}
+
+/// The types an operation's parameters, body and response name.
+fn op_type_ids(op: &super::model::Operation) -> Vec<TypeId> {
+    let mut out: Vec<TypeId> = op
+        .path_params
+        .iter()
+        .chain(&op.required_query)
+        .chain(&op.optional_query)
+        .filter_map(|p| TypeId::of(&p.ty))
+        .collect();
+    if let OpBody::Json { ty, .. } = &op.body {
+        out.extend(TypeId::of(ty));
+    }
+    if let OpResponse::Json(ty) = &op.response {
+        out.extend(TypeId::of(ty));
+    }
+    out
 }
 
 /// The named types an operation's parameters, body and response mention.
@@ -362,6 +494,48 @@ mod tests {
                 .collect(),
             origin,
         })
+    }
+
+    #[test]
+    fn a_struct_and_an_enum_of_one_name_are_two_types() {
+        use crate::resolve::tests::odata_list;
+        let (api, _) = crate::resolve::resolve(&[odata_list()], Path::new("."));
+        let mut groups = api.groups.clone();
+        // An enum asked for under the name of the list's struct, and used.
+        let op = &mut groups.get_mut("thing_resource").expect("group").operations[0];
+        op.required_query.push(crate::resolve::model::OpParam {
+            wire: "list".into(),
+            rust: "list".into(),
+            ty: RustType::Enum("ThingList".into()),
+            doc: None,
+        });
+        let want = Wants {
+            enums: vec![("ThingList".into(), vec!["A".into()])],
+            ..Wants::default()
+        };
+        let structs: Vec<StructDef> = api
+            .types
+            .types
+            .values()
+            .filter_map(|t| match t {
+                TypeDef::Struct(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        let (space, diags) = assemble(structs, &want, &mut groups, Path::new("."));
+        assert!(matches!(space.types["ThingList"], TypeDef::Struct(_)));
+        assert!(matches!(space.types["ThingListKind"], TypeDef::Enum(_)));
+        let op = &groups["thing_resource"].operations[0];
+        assert_eq!(
+            op.required_query[0].ty,
+            RustType::Enum("ThingListKind".into())
+        );
+        assert_eq!(
+            op.response,
+            crate::resolve::OpResponse::Json(RustType::Struct("ThingList".into()))
+        );
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].kind, DiagKind::NameCollision);
     }
 
     #[test]
