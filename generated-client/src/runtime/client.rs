@@ -319,7 +319,7 @@ impl ClientBuilder {
             Target::Tenant(env, id) => {
                 let tenant = Tenant::new(env, id)?;
                 let https = tenant.is_https();
-                (Place::Tenant(tenant), https)
+                (Place::Tenant(Box::new(tenant)), https)
             }
         };
         let http = match self.http {
@@ -385,8 +385,9 @@ enum Place {
     /// The base URL without a trailing slash or `/api`; documented paths
     /// (`/api/v1/…`) are appended to it.
     Fixed(reqwest::Url),
-    /// An Online tenant, with where it was last found.
-    Tenant(Tenant),
+    /// An Online tenant, with where it was last found (boxed: it is
+    /// much larger than a URL).
+    Tenant(Box<Tenant>),
 }
 
 #[derive(Debug)]

@@ -41,6 +41,18 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// [`ClientBuilder::credentials`](super::ClientBuilder::credentials).
 /// The values are whole header values: `Bearer eyJ…`, `SOTicket 7T:…`,
 /// `Basic …`.
+///
+/// Two things a source must see to:
+/// - its errors are shown in the client's [`Error::Credentials`]
+///   (through `Display` and `source()`), so they must not contain secrets;
+/// - a renewal is a future of the call that was refused, and is dropped
+///   if that call is: a source whose refresh token is replaced on every
+///   use should finish the exchange in a task of its own
+///   (`tokio::spawn`) and keep the new token before answering.
+///
+/// Calls that queue while the source fails for another call get that
+/// failure, without asking again, and waiting for another call's ask
+/// takes at most the call's time limit.
 pub trait Credentials: Send + Sync + 'static {
     /// The value to start with. Asked by the first call (and by the next
     /// call again if it failed).
@@ -92,6 +104,9 @@ enum Failure {
     TimedOut(Duration),
     /// The value has a character a header cannot carry (a line break).
     Unsendable,
+    /// The source failed for another call while this one waited for it
+    /// (so it is asked once, not once for every waiting call).
+    Shared,
 }
 
 impl CredentialsError {
@@ -124,6 +139,10 @@ impl std::fmt::Display for CredentialsError {
                 f,
                 "the credentials source was asked to {step} and gave a value that cannot be sent as a header"
             ),
+            Failure::Shared => write!(
+                f,
+                "the credentials source failed to {step} for another call while this one waited"
+            ),
         }
     }
 }
@@ -143,6 +162,10 @@ struct Current {
     /// Bumped by every value taken from the source.
     generation: u64,
     value: Option<HeaderValue>,
+    /// Bumped every time an ask of the source ends.
+    answered: u64,
+    /// The `answered` count of the last failed ask, and its step.
+    failed: Option<(u64, CredentialsStep)>,
 }
 
 /// A client's credentials source with the value it gave last.
@@ -181,6 +204,53 @@ impl Renewer {
         (c.generation, c.value.clone())
     }
 
+    /// How many asks of the source have ended.
+    fn answered(&self) -> u64 {
+        self.current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .answered
+    }
+
+    /// Takes the one-at-a-time lock within `limit`; a call that queued
+    /// while an ask of the source failed for another call gets that
+    /// failure instead of asking again.
+    async fn turn(
+        &self,
+        step: CredentialsStep,
+        limit: Duration,
+    ) -> Result<tokio::sync::MutexGuard<'_, ()>, Error> {
+        let answered_before = self.answered();
+        let fail = |kind| Error::Credentials(CredentialsError { step, kind });
+        let guard = tokio::time::timeout(limit, self.flight.lock())
+            .await
+            .map_err(|_elapsed| fail(Failure::TimedOut(limit)))?;
+        let c = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        match c.failed {
+            Some((at, failed_step)) if at > answered_before && failed_step == step => {
+                Err(fail(Failure::Shared))
+            }
+            _ => Ok(guard),
+        }
+    }
+
+    /// Asks the source (the caller holds the lock), noting a failure.
+    async fn ask_source(
+        &self,
+        answer: BoxFuture<'_, Result<String, BoxError>>,
+        step: CredentialsStep,
+        limit: Duration,
+    ) -> Result<Stamp, Error> {
+        let outcome = ask(answer, step, limit).await;
+        let mut c = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        c.answered += 1;
+        if outcome.is_err() {
+            c.failed = Some((c.answered, step));
+        }
+        drop(c);
+        outcome.map(|value| self.keep(value))
+    }
+
     /// Keeps a value from the source.
     fn keep(&self, value: HeaderValue) -> Stamp {
         let mut c = self.current.lock().unwrap_or_else(PoisonError::into_inner);
@@ -197,31 +267,30 @@ impl Renewer {
         if let (generation, Some(value)) = self.now() {
             return Ok(Stamp { generation, value });
         }
-        let _one_at_a_time = self.flight.lock().await;
+        let _one_at_a_time = self.turn(CredentialsStep::Authorization, limit).await?;
         if let (generation, Some(value)) = self.now() {
             return Ok(Stamp { generation, value });
         }
-        let value = ask(
+        self.ask_source(
             self.source.authorization(),
             CredentialsStep::Authorization,
             limit,
         )
-        .await?;
-        Ok(self.keep(value))
+        .await
     }
 
     /// A value to repeat a call with, after `refused` got a `401`: the
     /// source's fresh one, or the one another call renewed it to meanwhile.
     pub async fn renew(&self, refused: u64, limit: Duration) -> Result<Stamp, Error> {
-        let _one_at_a_time = self.flight.lock().await;
+        let _one_at_a_time = self.turn(CredentialsStep::Renew, limit).await?;
         if let (generation, Some(value)) = self.now() {
             if generation != refused {
                 return Ok(Stamp { generation, value });
             }
         }
         super::trace::renewing();
-        let value = ask(self.source.renew(), CredentialsStep::Renew, limit).await?;
-        Ok(self.keep(value))
+        self.ask_source(self.source.renew(), CredentialsStep::Renew, limit)
+            .await
     }
 }
 
@@ -456,6 +525,38 @@ mod tests {
             panic!("{err:?}")
         };
         assert!(c.is_timeout());
+        assert_eq!(authorizations(&server).await.len(), 0);
+    }
+
+    #[tokio::test]
+    async fn calls_waiting_on_a_silent_source_fail_together_and_ask_it_once() {
+        struct Silent(Arc<AtomicU32>);
+        impl Credentials for Silent {
+            fn authorization(&self) -> BoxFuture<'_, Result<String, BoxError>> {
+                self.0.fetch_add(1, Ordering::SeqCst);
+                Box::pin(std::future::pending())
+            }
+        }
+        let server = server().await;
+        let asked = Arc::new(AtomicU32::new(0));
+        let client = Client::builder(server.uri())
+            .credentials(Silent(Arc::clone(&asked)))
+            .timeout(Duration::from_millis(200))
+            .build()
+            .expect("client");
+        let started = std::time::Instant::now();
+        let calls = (0..10).map(|_| call(&client, reqwest::Method::GET).send());
+        for outcome in futures_util::future::join_all(calls).await {
+            let err = outcome.expect_err("no credentials");
+            assert!(matches!(err, Error::Credentials(_)), "{err:?}");
+        }
+        // One ask for all ten, not one after another (which would take 2 s).
+        assert_eq!(asked.load(Ordering::SeqCst), 1);
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
         assert_eq!(authorizations(&server).await.len(), 0);
     }
 

@@ -60,6 +60,10 @@ pub enum Error {
         /// Its state as the state service gave it, e.g. `OfflineMaintenance`.
         state: String,
     },
+    /// A paged list's server contradicted itself (it sent more rows than
+    /// asked for yet said more pages follow), so the stream stopped rather
+    /// than skip or repeat rows. The rows before it were yielded.
+    Paging(String),
 }
 
 /// A non-success answer, with what SuperOffice said about it.
@@ -141,8 +145,8 @@ impl Error {
     /// attempts of a sent call's error.
     pub(crate) fn add_attempts(&mut self, earlier: u32) {
         match self {
-            Error::Api(e) => e.attempts += earlier,
-            Error::Transport(e) => e.attempts += earlier,
+            Error::Api(e) => e.attempts = e.attempts.saturating_add(earlier),
+            Error::Transport(e) => e.attempts = e.attempts.saturating_add(earlier),
             _ => {}
         }
     }
@@ -363,6 +367,7 @@ impl fmt::Display for Error {
                     "tenant `{tenant}` is not available: its state is `{state}`"
                 )
             }
+            Error::Paging(m) => write!(f, "paging stopped: {m}"),
         }
     }
 }
@@ -385,7 +390,8 @@ impl std::error::Error for Error {
             | Error::InvalidPath { .. }
             | Error::Redirect(_)
             | Error::TenantLookup { source: None, .. }
-            | Error::TenantUnavailable { .. } => None,
+            | Error::TenantUnavailable { .. }
+            | Error::Paging(_) => None,
         }
     }
 }

@@ -43,13 +43,17 @@ pub struct Window {
     pub page: u32,
     /// Rows per page (never 0).
     pub size: u32,
+    /// The rows the earlier pages brought (`page * size` unless a server
+    /// sent short pages and said more follow).
+    pub received: u32,
 }
 
 impl Window {
-    /// How many rows come before this page (`page * size`, saturating): an
-    /// OData `$skip`.
+    /// How many rows come before this page: an OData `$skip`. It counts
+    /// the rows received, so a server that sends fewer than asked for (and
+    /// says more follow) loses none.
     pub fn skip(&self) -> u32 {
-        self.page.saturating_mul(self.size)
+        self.received
     }
 }
 
@@ -104,6 +108,10 @@ struct State<F, R> {
     /// other.
     next: Option<u32>,
     rows: std::vec::IntoIter<R>,
+    /// An error to yield once the rows at hand are out.
+    failed: Option<Error>,
+    /// Rows received so far.
+    received: u32,
 }
 
 /// The rows of the pages `make` asks for, page 0 first (see the
@@ -129,6 +137,8 @@ where
         size,
         next: Some(0),
         rows: Vec::new().into_iter(),
+        failed: None,
+        received: 0,
     };
     // Fused: polled again after its end, it stays ended.
     let rows = futures_util::stream::unfold(start, |mut st| async move {
@@ -136,10 +146,14 @@ where
             if let Some(row) = st.rows.next() {
                 return Some((Ok(row), st));
             }
+            if let Some(e) = st.failed.take() {
+                return Some((Err(e), st));
+            }
             let page = st.next?;
             let window = Window {
                 page,
                 size: st.size,
+                received: st.received,
             };
             let answer = (st.make)(window).into_future().await;
             let (rows, more) = match answer {
@@ -150,11 +164,24 @@ where
                 }
             };
             let asked = usize::try_from(st.size).unwrap_or(usize::MAX);
+            if rows.len() > asked && more == Some(true) {
+                // The server ignored the window yet says more follow: going
+                // on would repeat or skip rows, stopping would drop them.
+                st.next = None;
+                let got = rows.len();
+                st.rows = rows.into_iter();
+                st.failed = Some(Error::Paging(format!(
+                    "page {page} has {got} rows where {asked} were asked for, and the answer says more follow"
+                )));
+                continue;
+            }
             let more =
                 more.unwrap_or(rows.len() >= asked) && !rows.is_empty() && rows.len() <= asked;
+            let got = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+            st.received = st.received.saturating_add(got);
             st.next = page
                 .checked_add(1)
-                .filter(|next| more && next.checked_mul(st.size).is_some());
+                .filter(|_| more && st.received.checked_add(st.size).is_some());
             st.rows = rows.into_iter();
         }
     });
@@ -234,17 +261,13 @@ mod tests {
     }
 
     #[test]
-    fn windows_skip_whole_pages() {
-        assert_eq!(Window { page: 0, size: 50 }.skip(), 0);
-        assert_eq!(Window { page: 3, size: 50 }.skip(), 150);
-        assert_eq!(
-            Window {
-                page: u32::MAX,
-                size: 2
-            }
-            .skip(),
-            u32::MAX
-        );
+    fn windows_skip_the_rows_received() {
+        let w = Window {
+            page: 3,
+            size: 50,
+            received: 150,
+        };
+        assert_eq!(w.skip(), 150);
     }
 
     #[tokio::test]
@@ -287,16 +310,29 @@ mod tests {
     async fn an_answer_that_says_it_is_the_last_ends() {
         let server = MockServer::start().await;
         page(&server, 0, json!({"rows": [1, 2], "more": true})).await;
-        // A short page that says more follow is not the end.
+        // A short page that says more follow is not the end, and the next
+        // page starts after the rows that came (`$skip=3`, not 4).
         page(&server, 2, json!({"rows": [3], "more": true})).await;
-        page(&server, 4, json!({"rows": [5, 6], "more": false})).await;
+        page(&server, 3, json!({"rows": [4, 5], "more": false})).await;
         let client = client(&server);
         let rows: Vec<Value> = rows(2, |w| list::<Json<Said>>(&client, w))
             .map(|r| r.expect("row"))
             .collect()
             .await;
-        assert_eq!(rows, [json!(1), json!(2), json!(3), json!(5), json!(6)]);
+        assert_eq!(rows, [json!(1), json!(2), json!(3), json!(4), json!(5)]);
         assert_eq!(requests(&server).await.len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_server_that_ignores_the_window_but_says_more_is_an_error() {
+        let server = MockServer::start().await;
+        page(&server, 0, json!({"rows": [1, 2, 3], "more": true})).await;
+        let client = client(&server);
+        let got: Vec<Result<Value, Error>> =
+            rows(2, |w| list::<Json<Said>>(&client, w)).collect().await;
+        assert_eq!(got.len(), 4, "the three rows, then the error");
+        assert!(matches!(got[3], Err(Error::Paging(_))), "{:?}", got[3]);
+        assert_eq!(requests(&server).await.len(), 1);
     }
 
     #[tokio::test]

@@ -43,6 +43,11 @@ use super::send::{self, Plan, Prepared};
 /// `ValidUntil`.
 pub const DEFAULT_TENANT_TTL: Duration = Duration::from_secs(15 * 60);
 
+/// The least time a location is kept, even when `ValidUntil` is past (a
+/// stale answer or a clock ahead would otherwise send every call to the
+/// state service first).
+pub const MIN_TENANT_TTL: Duration = Duration::from_secs(30);
+
 /// Which SuperOffice Online environment a tenant lives in: where its state
 /// is published.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +90,17 @@ struct Cache {
     /// Bumped by every answer kept.
     generation: u64,
     place: Option<(Url, chrono::DateTime<chrono::Utc>)>,
+    /// Bumped every time a lookup ends.
+    answered: u64,
+    /// The `answered` count of the last failed lookup, and why it failed.
+    failed: Option<(u64, Failed)>,
+}
+
+/// Why a lookup failed, as calls that waited for it are told.
+#[derive(Debug, Clone)]
+enum Failed {
+    Unavailable(String),
+    Lookup(String),
 }
 
 /// A tenant's base URL for one call, and which answer it came from.
@@ -174,10 +190,70 @@ impl Tenant {
         if let Some(l) = self.kept(chrono::Utc::now()) {
             return Ok(l);
         }
-        let _one_at_a_time = self.flight.lock().await;
+        // Waiting for another call's lookup takes no longer than a lookup may.
+        let answered_before = self.cache().answered;
+        let attempts = plan.retry.max_attempts.max(1);
+        let wait = plan.timeout.saturating_mul(attempts) + plan.retry.max_delay;
+        let _one_at_a_time = tokio::time::timeout(wait, self.flight.lock())
+            .await
+            .map_err(|_elapsed| Error::TenantLookup {
+                tenant: self.id.clone(),
+                reason: format!("another call's lookup took longer than {wait:?}"),
+                source: None,
+            })?;
         if let Some(l) = self.kept(chrono::Utc::now()) {
             return Ok(l);
         }
+        // A lookup that failed while this call waited is not repeated.
+        if let Some((at, why)) = self.cache().failed.clone() {
+            if at > answered_before {
+                return Err(match why {
+                    Failed::Unavailable(state) => Error::TenantUnavailable {
+                        tenant: self.id.clone(),
+                        state,
+                    },
+                    Failed::Lookup(reason) => Error::TenantLookup {
+                        tenant: self.id.clone(),
+                        reason: format!("{reason} (for another call, while this one waited)"),
+                        source: None,
+                    },
+                });
+            }
+        }
+        let outcome = self.look_up(http, plan).await;
+        let mut cache = self.cache();
+        cache.answered += 1;
+        match outcome {
+            Ok((base, until)) => {
+                cache.generation += 1;
+                cache.place = Some((base.clone(), until));
+                Ok(Located {
+                    base,
+                    generation: cache.generation,
+                })
+            }
+            Err(e) => {
+                let why = match &e {
+                    Error::TenantUnavailable { state, .. } => Failed::Unavailable(state.clone()),
+                    Error::TenantLookup { reason, .. } => Failed::Lookup(reason.clone()),
+                    other => Failed::Lookup(other.to_string()),
+                };
+                cache.failed = Some((cache.answered, why));
+                Err(e)
+            }
+        }
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
+        self.cache.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Asks the state service where the tenant is, and until when.
+    async fn look_up(
+        &self,
+        http: &reqwest::Client,
+        plan: Plan,
+    ) -> Result<(Url, chrono::DateTime<chrono::Utc>), Error> {
         super::trace::resolving(&self.id);
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
@@ -201,13 +277,8 @@ impl Tenant {
         let now = chrono::Utc::now();
         let (base, until) = read_state(&sent.body, &self.id, self.domain, self.is_https(), now)?;
         super::trace::resolved(&self.id, base.host_str().unwrap_or_default());
-        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        cache.generation += 1;
-        cache.place = Some((base.clone(), until));
-        Ok(Located {
-            base,
-            generation: cache.generation,
-        })
+        let least = now + chrono::Duration::from_std(MIN_TENANT_TTL).unwrap_or_default();
+        Ok((base, until.max(least)))
     }
 
     /// Forgets the location a call got `421` at, unless another call has
@@ -582,7 +653,8 @@ mod tests {
         }
         assert_eq!((count(&states).await, count(&a).await), (1, 3));
 
-        // An answer valid until a moment past is used once.
+        // An answer valid until a moment past is kept for a while all the
+        // same (`MIN_TENANT_TTL`), not asked for again before every call.
         let states = state_service().await;
         Mock::given(path("/api/state/Cust1"))
             .respond_with(running_at(&a, "2020-01-01T00:00:00Z"))
@@ -592,7 +664,7 @@ mod tests {
         for _ in 0..3 {
             call(&c).await.expect("ok");
         }
-        assert_eq!(count(&states).await, 3);
+        assert_eq!(count(&states).await, 1);
     }
 
     #[tokio::test]
@@ -613,6 +685,23 @@ mod tests {
             outcome.expect("ok");
         }
         assert_eq!((count(&states).await, count(&a).await), (1, 6));
+    }
+
+    #[tokio::test]
+    async fn calls_waiting_on_a_failing_lookup_share_its_failure() {
+        let states = state_service().await;
+        Mock::given(path("/api/state/Cust1"))
+            .respond_with(ResponseTemplate::new(500).set_delay(Duration::from_millis(100)))
+            .mount(&states)
+            .await;
+        let c = client(&states);
+        let calls = (0..10).map(|_| call(&c).send());
+        for outcome in futures_util::future::join_all(calls).await {
+            let err = outcome.expect_err("no location");
+            assert!(matches!(err, Error::TenantLookup { .. }), "{err:?}");
+        }
+        // One lookup for the ten calls that arrived together.
+        assert_eq!(count(&states).await, 1);
     }
 
     #[tokio::test]

@@ -268,7 +268,9 @@ fn rows_method(
                 }
                 (None, Some(count)) => {
                     let count = ident(count);
-                    quote!(answer.#count.map(|all| i64::from(all) > (i64::from(window.page) + 1) * i64::from(window.size)))
+                    quote!(answer.#count.map(|all| {
+                        i64::from(all) > i64::from(window.received) + i64::try_from(rows.len()).unwrap_or(i64::MAX)
+                    }))
                 }
                 (None, None) => quote!(::std::option::Option::None),
             };
@@ -276,10 +278,9 @@ fn rows_method(
                 let call = #call;
                 async move {
                     let answer = call.await?;
-                    ::std::result::Result::Ok(crate::runtime::paging::Page {
-                        more: #more,
-                        rows: answer.#rows.unwrap_or_default(),
-                    })
+                    let rows = answer.#rows.unwrap_or_default();
+                    let more = #more;
+                    ::std::result::Result::Ok(crate::runtime::paging::Page { rows, more })
                 }
             }
         }
@@ -439,6 +440,6 @@ mod tests {
         assert!(text.contains("query.top = ::std::option::Option::Some("));
         assert!(text.contains("window.skip()"));
         assert!(text.contains("answer.odata_next_link.as_ref().map(|_| true)"));
-        assert!(text.contains("rows: answer.value.unwrap_or_default()"));
+        assert!(text.contains("let rows = answer.value.unwrap_or_default();"));
     }
 }

@@ -14,7 +14,16 @@ use super::model::{
 };
 
 /// The names a `…_rows` method uses for itself.
-const RESERVED: &[&str] = &["this", "window", "call", "answer", "query", "page_size"];
+const RESERVED: &[&str] = &[
+    "this",
+    "window",
+    "call",
+    "answer",
+    "query",
+    "page_size",
+    "rows",
+    "more",
+];
 
 /// The field of `s` with this wire name (any case).
 fn field<'a>(s: &'a super::model::StructDef, wire: &str) -> Option<&'a super::model::Field> {
