@@ -1,7 +1,7 @@
 //! Reference page → [`Endpoint`].
 //!
 //! A page is read in two passes: [`blocks`] folds the markdown events into
-//! top-level blocks, then [`PageWalker`] walks them in order, tracking which
+//! top-level blocks, then `PageWalker` walks them in order, tracking which
 //! section it is in (`## Query String Parameters`, `## Request Body: …`,
 //! `## Response: …`, …). Tables are recognised by their header row (a
 //! `Path Part` table needs no heading), so the walker copes with the

@@ -14,7 +14,7 @@
 //!    two types share, pruned to what operations reach, with duplicates
 //!    made aliases;
 //! 5. [`ops`]: operations, grouped by agent or REST resource, with their
-//!    parameters, body, response and samples ([`queries`] shares their
+//!    parameters, body, response and samples (`queries` shares their
 //!    query structs, [`paging`] says which page and how).
 //!
 //! [`graph`] then answers questions about the result (features, cycles).

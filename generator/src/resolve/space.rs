@@ -1,5 +1,5 @@
 //! Carriers and shapes → the type space: every struct, enum and raw-JSON
-//! carrier, built with the pure [`map_type`](super::typemap::map_type).
+//! carrier, built with the pure [`map_type`].
 //!
 //! Types are built while their names are checked: a struct and an enum
 //! never share a name (the enum gets `…Kind`), and a collision that gets
