@@ -1,7 +1,7 @@
 //! `cargo xtask api-diff OLD_DOCS NEW_DOCS [--json]`: what changed for
 //! users between the crates generated from two docs trees, as Markdown
 //! (or JSON) on stdout, with the semver verdict. The generator's
-//! [`diff`](generator::diff) module does the work.
+//! `generator::diff` module does the work.
 //!
 //! Pages with errors are printed to stderr and left out; the report of
 //! the rest is still printed, and the task then fails.
