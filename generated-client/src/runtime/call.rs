@@ -336,7 +336,9 @@ impl<'a, D: Decode, Q: QueryParams + Default> Call<'a, D, Q> {
                     sent.attempts += earlier;
                     return Ok(sent);
                 }
-                Err(Error::Api(e)) if e.status == 401 && !renewed => {
+                // A 401 from where a redirect took the credentials off says
+                // nothing about them: no renewal.
+                Err(Error::Api(e)) if e.status == 401 && !renewed && !e.credentials_dropped => {
                     let (Some(renewer), Some(refused)) = (client.renewer(), &auth) else {
                         return Err(with_earlier(Error::Api(e), earlier));
                     };

@@ -90,6 +90,9 @@ pub struct ApiError {
     pub attempts: u32,
     /// How long the server asked to wait (`Retry-After`), when it said so.
     pub retry_after: Option<Duration>,
+    /// Whether a redirect to another origin took the credentials off the
+    /// request this answers (so a `401` says nothing about them).
+    pub credentials_dropped: bool,
 }
 
 /// No usable answer: the connection failed, or the call ran out of time.
@@ -164,6 +167,7 @@ impl ApiError {
             error_type,
             attempts: 1,
             retry_after: None,
+            credentials_dropped: false,
         }
     }
 

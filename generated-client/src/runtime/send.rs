@@ -91,6 +91,7 @@ pub(crate) async fn send(
                         let mut e = ApiError::new(answer.status.as_u16(), answer.body);
                         e.attempts = attempt;
                         e.retry_after = retry_after;
+                        e.credentials_dropped = answer.credentials_dropped;
                         return Err(Error::Api(e));
                     }
                 }
@@ -107,6 +108,8 @@ struct Answer {
     status: StatusCode,
     headers: HeaderMap,
     body: bytes::Bytes,
+    /// A redirect to another origin took the credentials off.
+    credentials_dropped: bool,
 }
 
 /// Why an attempt got no answer.
@@ -124,6 +127,7 @@ async fn once(http: &reqwest::Client, req: &Prepared) -> Result<Answer, Failure>
     let mut headers = req.headers.clone();
     let mut body = req.body.clone();
     let mut hops = 0;
+    let mut credentials_dropped = false;
     loop {
         let mut builder = http
             .request(method.clone(), url.clone())
@@ -142,6 +146,7 @@ async fn once(http: &reqwest::Client, req: &Prepared) -> Result<Answer, Failure>
                 status,
                 headers,
                 body,
+                credentials_dropped,
             });
         };
         hops += 1;
@@ -154,6 +159,7 @@ async fn once(http: &reqwest::Client, req: &Prepared) -> Result<Answer, Failure>
         }
         if hop.cross_origin {
             redirect::strip_secrets(&mut headers);
+            credentials_dropped = true;
         }
         if hop.drop_body {
             body = None;

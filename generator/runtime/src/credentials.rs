@@ -561,6 +561,36 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_401_where_a_redirect_took_the_credentials_off_renews_nothing() {
+        let elsewhere = MockServer::start().await;
+        Mock::given(path("/moved"))
+            .respond_with(ResponseTemplate::new(401))
+            .mount(&elsewhere)
+            .await;
+        let server = MockServer::start().await;
+        Mock::given(path("/api/v1/x"))
+            .respond_with(
+                ResponseTemplate::new(307)
+                    .insert_header("location", format!("{}/moved", elsewhere.uri())),
+            )
+            .mount(&server)
+            .await;
+        let source = Counting::new();
+        let client = Client::builder(server.uri())
+            .credentials(source.clone())
+            .build()
+            .expect("client");
+        let err = call(&client, reqwest::Method::GET).await.expect_err("401");
+        assert_eq!(err.status(), Some(401));
+        assert_eq!(source.renewals.load(Ordering::SeqCst), 0);
+        assert_eq!(
+            authorizations(&elsewhere).await,
+            [""],
+            "no credentials went there"
+        );
+    }
+
+    #[tokio::test]
     async fn static_credentials_do_not_renew() {
         let server = server().await;
         let client = Client::builder(server.uri())
