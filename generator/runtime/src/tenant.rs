@@ -688,6 +688,79 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn calls_that_all_get_421_look_the_tenant_up_again_once() {
+        let states = state_service().await;
+        let a = MockServer::start().await;
+        let b = MockServer::start().await;
+        Mock::given(path("/api/state/Cust1"))
+            .respond_with(running_at(&a, LATER))
+            .up_to_n_times(1)
+            .mount(&states)
+            .await;
+        Mock::given(path("/api/state/Cust1"))
+            .respond_with(running_at(&b, LATER).set_delay(Duration::from_millis(50)))
+            .mount(&states)
+            .await;
+        Mock::given(path("/Cust1/api/v1/x"))
+            .respond_with(ResponseTemplate::new(421))
+            .mount(&a)
+            .await;
+        Mock::given(path("/Cust1/api/v1/x"))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&b)
+            .await;
+        let c = client(&states);
+        let calls = (0..8).map(|_| call(&c).send());
+        for outcome in futures_util::future::join_all(calls).await {
+            outcome.expect("each call ends on B");
+        }
+        // One first lookup, one after the move: not one per call.
+        assert_eq!(count(&states).await, 2);
+        assert_eq!((count(&a).await, count(&b).await), (8, 8));
+    }
+
+    #[tokio::test]
+    async fn a_move_and_a_refusal_in_one_call_end_it_after_three_sends() {
+        use super::super::credentials::{BoxError, BoxFuture, Credentials};
+        struct Fixed;
+        impl Credentials for Fixed {
+            fn authorization(&self) -> BoxFuture<'_, Result<String, BoxError>> {
+                Box::pin(async { Ok("Bearer secret-token".to_string()) })
+            }
+        }
+        let states = state_service().await;
+        let a = MockServer::start().await;
+        let b = MockServer::start().await;
+        Mock::given(path("/api/state/Cust1"))
+            .respond_with(running_at(&a, LATER))
+            .up_to_n_times(1)
+            .mount(&states)
+            .await;
+        Mock::given(path("/api/state/Cust1"))
+            .respond_with(running_at(&b, LATER))
+            .mount(&states)
+            .await;
+        Mock::given(path("/Cust1/api/v1/x"))
+            .respond_with(ResponseTemplate::new(421))
+            .mount(&a)
+            .await;
+        Mock::given(path("/Cust1/api/v1/x"))
+            .respond_with(ResponseTemplate::new(401))
+            .mount(&b)
+            .await;
+        let c = Client::tenant(Environment::Custom(states.uri()), "Cust1")
+            .credentials(Fixed)
+            .retry(RetryPolicy::none())
+            .build()
+            .expect("client");
+        let err = call(&c).await.expect_err("refused on B");
+        assert_eq!(err.status(), Some(401));
+        // A once (421), B twice (401, then 401 after renewing): no more.
+        assert_eq!((count(&a).await, count(&b).await), (1, 2));
+        assert_eq!(count(&states).await, 2);
+    }
+
+    #[tokio::test]
     async fn calls_waiting_on_a_failing_lookup_share_its_failure() {
         let states = state_service().await;
         Mock::given(path("/api/state/Cust1"))
