@@ -87,12 +87,7 @@ fn method(op: &Operation) -> TokenStream {
     // The page's text, escaped; then what the generator adds, with links.
     let page_doc = doc_attrs(Some(&op.doc));
     let mut extra = String::new();
-    let params: Vec<String> = op
-        .path_params
-        .iter()
-        .chain(&op.required_query)
-        .map(param_doc)
-        .collect();
+    let params: Vec<String> = op.args().map(param_doc).collect();
     if !params.is_empty() {
         extra.push_str("\n# Parameters\n\n");
         extra.push_str(&params.join("\n"));
@@ -110,7 +105,7 @@ fn method(op: &Operation) -> TokenStream {
         quote!(#page_doc #more)
     };
     let mut args = Vec::new();
-    for p in op.path_params.iter().chain(&op.required_query) {
+    for p in op.args() {
         let a = ident(&p.rust);
         let t = arg_type(&p.ty);
         args.push(quote!(#a: #t));
@@ -196,7 +191,7 @@ fn rows_method(
     )));
     let mut params = Vec::new();
     let mut pass = Vec::new();
-    for p in op.path_params.iter().chain(&op.required_query) {
+    for p in op.args() {
         let a = ident(&p.rust);
         let t = match &p.ty {
             RustType::String => quote!(&'a str),

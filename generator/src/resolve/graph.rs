@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::model::{Api, OpBody, OpResponse, RustType, TypeDef, TypeSpace};
+use super::model::{Api, Group, Operation, RustType, TypeDef, TypeSpace};
 
 /// The named types a type mentions directly: `Vec<Map<User>>` → `User`.
 pub fn named_in(t: &RustType, out: &mut BTreeSet<String>) {
@@ -48,37 +48,43 @@ pub fn features_by_type(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for g in api.groups.values() {
         let mut roots = BTreeSet::new();
-        for op in &g.operations {
-            for p in op
-                .path_params
-                .iter()
-                .chain(&op.required_query)
-                .chain(&op.optional_query)
-            {
-                named_in(&p.ty, &mut roots);
-            }
-            if let OpBody::Json { ty, .. } = &op.body {
-                named_in(ty, &mut roots);
-            }
-            if let OpResponse::Json(ty) = &op.response {
-                named_in(ty, &mut roots);
-            }
+        for t in g.operations.iter().flat_map(Operation::types) {
+            named_in(t, &mut roots);
         }
-        let mut stack: Vec<String> = roots.into_iter().collect();
-        let mut seen = BTreeSet::new();
-        while let Some(n) = stack.pop() {
-            if !seen.insert(n.clone()) {
-                continue;
-            }
-            if let Some(next) = edges.get(n.as_str()) {
-                stack.extend(next.iter().filter(|m| !seen.contains(*m)).cloned());
-            }
-        }
-        for n in seen {
+        for n in reach(&edges, roots) {
             out.entry(n).or_default().insert(g.feature.clone());
         }
     }
     out
+}
+
+/// The named types the operations of `groups` reach, directly or through
+/// fields and aliases.
+pub fn reached(space: &TypeSpace, groups: &BTreeMap<String, Group>) -> BTreeSet<String> {
+    let mut roots = BTreeSet::new();
+    for t in groups
+        .values()
+        .flat_map(|g| &g.operations)
+        .flat_map(Operation::types)
+    {
+        named_in(t, &mut roots);
+    }
+    reach(&edges(space), roots)
+}
+
+/// `roots` and every type they lead to along `edges`.
+fn reach(edges: &BTreeMap<&str, BTreeSet<String>>, roots: BTreeSet<String>) -> BTreeSet<String> {
+    let mut stack: Vec<String> = roots.into_iter().collect();
+    let mut seen = BTreeSet::new();
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n.clone()) {
+            continue;
+        }
+        if let Some(next) = edges.get(n.as_str()) {
+            stack.extend(next.iter().filter(|m| !seen.contains(*m)).cloned());
+        }
+    }
+    seen
 }
 
 /// The `(struct, field)` pairs that must be boxed: a field holding a struct

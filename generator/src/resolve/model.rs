@@ -267,6 +267,52 @@ pub struct Operation {
     pub paging: Option<Paging>,
 }
 
+impl Operation {
+    /// The method's positional arguments: path parameters, then required
+    /// query parameters.
+    pub fn args(&self) -> impl Iterator<Item = &OpParam> {
+        self.path_params.iter().chain(&self.required_query)
+    }
+
+    /// The Rust types its parameters, body and response are.
+    pub fn types(&self) -> impl Iterator<Item = &RustType> {
+        let body = match &self.body {
+            OpBody::Json { ty, .. } => Some(ty),
+            _ => None,
+        };
+        let response = match &self.response {
+            OpResponse::Json(ty) => Some(ty),
+            _ => None,
+        };
+        self.path_params
+            .iter()
+            .chain(&self.required_query)
+            .chain(&self.optional_query)
+            .map(|p| &p.ty)
+            .chain(body)
+            .chain(response)
+    }
+
+    /// The same, to change them.
+    pub fn types_mut(&mut self) -> impl Iterator<Item = &mut RustType> {
+        let body = match &mut self.body {
+            OpBody::Json { ty, .. } => Some(ty),
+            _ => None,
+        };
+        let response = match &mut self.response {
+            OpResponse::Json(ty) => Some(ty),
+            _ => None,
+        };
+        self.path_params
+            .iter_mut()
+            .chain(&mut self.required_query)
+            .chain(&mut self.optional_query)
+            .map(|p| &mut p.ty)
+            .chain(body)
+            .chain(response)
+    }
+}
+
 /// The whole resolved API.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Api {

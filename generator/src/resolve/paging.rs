@@ -76,11 +76,7 @@ pub fn paging(op: &Operation, space: &TypeSpace) -> Option<Paging> {
         return None;
     };
     // The generated `…_rows` method's own names must not be a parameter's.
-    let args = op
-        .path_params
-        .iter()
-        .chain(&op.required_query)
-        .map(|p| p.rust.as_str());
+    let args = op.args().map(|p| p.rust.as_str());
     let body_arg = match &op.body {
         OpBody::Json { arg, .. } => Some(arg.as_str()),
         _ => None,

@@ -14,10 +14,8 @@ use crate::diagnostics::{DiagKind, Diagnostic, Pos};
 use crate::ir::Property;
 
 use super::carriers::Carriers;
-use super::graph::named_in;
 use super::model::{
-    AliasDef, EnumDef, Field, Group, OpBody, OpResponse, OpaqueDef, Origin, RustType, StructDef,
-    TypeDef, TypeSpace,
+    AliasDef, EnumDef, Field, Group, OpaqueDef, Origin, RustType, StructDef, TypeDef, TypeSpace,
 };
 use super::names::{sanitize, Case, Scope};
 use super::shape::ObjectShape;
@@ -217,7 +215,7 @@ pub fn assemble(
         }
     }
     for op in groups.values().flat_map(|g| &g.operations) {
-        mentioned.extend(op_type_ids(op));
+        mentioned.extend(op.types().filter_map(TypeId::of));
     }
     for id in mentioned {
         if let TypeId::Opaque(name) = &id {
@@ -277,19 +275,8 @@ pub fn assemble(
     }
     if !renames.is_empty() {
         for op in groups.values_mut().flat_map(|g| &mut g.operations) {
-            for p in op
-                .path_params
-                .iter_mut()
-                .chain(&mut op.required_query)
-                .chain(&mut op.optional_query)
-            {
-                rename(&mut p.ty, &renames);
-            }
-            if let OpBody::Json { ty, .. } = &mut op.body {
-                rename(ty, &renames);
-            }
-            if let OpResponse::Json(ty) = &mut op.response {
-                rename(ty, &renames);
+            for t in op.types_mut() {
+                rename(t, &renames);
             }
         }
         for q in groups.values_mut().flat_map(|g| &mut g.queries) {
@@ -301,69 +288,10 @@ pub fn assemble(
     (space, diags)
 }
 
-/// The types an operation's parameters, body and response name.
-fn op_type_ids(op: &super::model::Operation) -> Vec<TypeId> {
-    let mut out: Vec<TypeId> = op
-        .path_params
-        .iter()
-        .chain(&op.required_query)
-        .chain(&op.optional_query)
-        .filter_map(|p| TypeId::of(&p.ty))
-        .collect();
-    if let OpBody::Json { ty, .. } = &op.body {
-        out.extend(TypeId::of(ty));
-    }
-    if let OpResponse::Json(ty) = &op.response {
-        out.extend(TypeId::of(ty));
-    }
-    out
-}
-
-/// The named types an operation's parameters, body and response mention.
-fn op_types(op: &super::model::Operation, out: &mut BTreeSet<String>) {
-    for p in op
-        .path_params
-        .iter()
-        .chain(&op.required_query)
-        .chain(&op.optional_query)
-    {
-        named_in(&p.ty, out);
-    }
-    if let OpBody::Json { ty, .. } = &op.body {
-        named_in(ty, out);
-    }
-    if let OpResponse::Json(ty) = &op.response {
-        named_in(ty, out);
-    }
-}
-
 /// Keeps only the types some operation reaches.
 pub fn prune(space: &mut TypeSpace, groups: &BTreeMap<String, Group>) {
-    let mut stack = BTreeSet::new();
-    for op in groups.values().flat_map(|g| &g.operations) {
-        op_types(op, &mut stack);
-    }
-    let mut stack: Vec<String> = stack.into_iter().collect();
-    let mut seen = BTreeSet::new();
-    while let Some(n) = stack.pop() {
-        if !seen.insert(n.clone()) {
-            continue;
-        }
-        let mut next = BTreeSet::new();
-        match space.types.get(&n) {
-            Some(TypeDef::Struct(s)) => {
-                for f in &s.fields {
-                    named_in(&f.ty, &mut next);
-                }
-            }
-            Some(TypeDef::Alias(a)) => {
-                next.insert(a.target.clone());
-            }
-            _ => {}
-        }
-        stack.extend(next.into_iter().filter(|m| !seen.contains(m)));
-    }
-    space.types.retain(|n, _| seen.contains(n));
+    let reached = super::graph::reached(space, groups);
+    space.types.retain(|n, _| reached.contains(n));
 }
 
 /// How strongly a struct's name is SuperOffice's own: the struct whose
