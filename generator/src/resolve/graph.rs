@@ -140,47 +140,15 @@ pub fn boxed_fields(space: &TypeSpace) -> BTreeSet<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::HttpMethod;
-    use crate::resolve::model::{Field, Group, Operation, Origin, StructDef};
+    use crate::resolve::model::{OpBody, OpResponse, Origin};
+    use crate::resolve::tests::strukt;
 
-    fn field(name: &str, ty: RustType) -> Field {
-        Field {
-            wire: name.into(),
-            rust: name.into(),
-            ty,
-            doc: None,
-        }
-    }
-
-    fn structure(name: &str, fields: Vec<Field>) -> (String, TypeDef) {
-        (
-            name.into(),
-            TypeDef::Struct(StructDef {
-                name: name.into(),
-                doc: None,
-                fields,
-                origin: Origin::Documented,
-            }),
-        )
+    fn structure(name: &str, fields: &[(&str, RustType)]) -> (String, TypeDef) {
+        (name.into(), strukt(name, Origin::Documented, fields))
     }
 
     fn op(response: RustType) -> Operation {
-        Operation {
-            uid: "v1X_Y".into(),
-            rust: "y".into(),
-            pascal: "Y".into(),
-            method: HttpMethod::Get,
-            path: "/y".into(),
-            path_params: vec![],
-            required_query: vec![],
-            optional_query: vec![],
-            query: None,
-            body: OpBody::None,
-            response: OpResponse::Json(response),
-            doc: String::new(),
-            samples: Default::default(),
-            paging: None,
-        }
+        crate::resolve::tests::op(&[], OpBody::None, OpResponse::Json(response))
     }
 
     fn group(feature: &str, ops: Vec<Operation>) -> (String, Group) {
@@ -201,10 +169,10 @@ mod tests {
         let s = |n: &str| RustType::Struct(n.into());
         TypeSpace {
             types: [
-                structure("A", vec![field("b", s("B"))]),
-                structure("B", vec![field("a", s("A")), field("c", s("C"))]),
-                structure("C", vec![field("cs", RustType::Vec(Box::new(s("C"))))]),
-                structure("D", vec![]),
+                structure("A", &[("b", s("B"))]),
+                structure("B", &[("a", s("A")), ("c", s("C"))]),
+                structure("C", &[("cs", RustType::Vec(Box::new(s("C"))))]),
+                structure("D", &[]),
             ]
             .into_iter()
             .collect(),

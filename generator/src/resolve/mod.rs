@@ -114,6 +114,52 @@ pub(crate) mod tests {
         ))
     }
 
+    /// A documented struct with these (wire name, type) fields.
+    pub(crate) fn strukt(name: &str, origin: Origin, fields: &[(&str, RustType)]) -> TypeDef {
+        TypeDef::Struct(StructDef {
+            name: name.into(),
+            doc: None,
+            fields: fields
+                .iter()
+                .map(|(w, t)| Field {
+                    wire: w.to_string(),
+                    rust: names::sanitize(w, names::Case::Snake),
+                    ty: t.clone(),
+                    doc: None,
+                })
+                .collect(),
+            origin,
+        })
+    }
+
+    /// `GET /y`, with these optional `i32` query parameters, body and response.
+    pub(crate) fn op(query: &[&str], body: OpBody, response: OpResponse) -> Operation {
+        Operation {
+            uid: "v1X_Y".into(),
+            rust: "y".into(),
+            pascal: "Y".into(),
+            method: crate::ir::HttpMethod::Get,
+            path: "/y".into(),
+            path_params: vec![],
+            required_query: vec![],
+            optional_query: query
+                .iter()
+                .map(|w| OpParam {
+                    wire: w.to_string(),
+                    rust: names::sanitize(w, names::Case::Snake),
+                    ty: RustType::I32,
+                    doc: None,
+                })
+                .collect(),
+            query: (!query.is_empty()).then(|| "YQuery".into()),
+            body,
+            response,
+            doc: String::new(),
+            samples: Default::default(),
+            paging: None,
+        }
+    }
+
     pub(crate) const RESPONSES: &str = "| Response | Description |\n|---|---|\n| 200 | OK |\n\n";
 
     #[test]

@@ -148,57 +148,15 @@ pub fn mark(groups: &mut std::collections::BTreeMap<String, Group>, space: &Type
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::HttpMethod;
-    use crate::resolve::model::{Field, OpParam, Origin, StructDef, TypeDef};
+    use crate::resolve::model::Origin;
 
     fn strukt(space: &mut TypeSpace, name: &str, fields: &[(&str, RustType)]) {
-        space.types.insert(
-            name.into(),
-            TypeDef::Struct(StructDef {
-                name: name.into(),
-                doc: None,
-                fields: fields
-                    .iter()
-                    .map(|(w, t)| Field {
-                        wire: w.to_string(),
-                        rust: crate::resolve::names::sanitize(
-                            w,
-                            crate::resolve::names::Case::Snake,
-                        ),
-                        ty: t.clone(),
-                        doc: None,
-                    })
-                    .collect(),
-                origin: Origin::Documented,
-            }),
-        );
+        let def = crate::resolve::tests::strukt(name, Origin::Documented, fields);
+        space.types.insert(name.into(), def);
     }
 
     fn op(query: &[&str], body: OpBody, answer: RustType) -> Operation {
-        Operation {
-            uid: "v1X_Y".into(),
-            rust: "y".into(),
-            pascal: "Y".into(),
-            method: HttpMethod::Get,
-            path: "/y".into(),
-            path_params: vec![],
-            required_query: vec![],
-            optional_query: query
-                .iter()
-                .map(|w| OpParam {
-                    wire: w.to_string(),
-                    rust: crate::resolve::names::sanitize(w, crate::resolve::names::Case::Snake),
-                    ty: RustType::I32,
-                    doc: None,
-                })
-                .collect(),
-            query: (!query.is_empty()).then(|| "YQuery".into()),
-            body,
-            response: OpResponse::Json(answer),
-            doc: String::new(),
-            samples: Default::default(),
-            paging: None,
-        }
+        crate::resolve::tests::op(query, body, OpResponse::Json(answer))
     }
 
     #[test]

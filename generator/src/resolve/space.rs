@@ -406,23 +406,7 @@ pub fn dedup(space: &mut TypeSpace, carriers: &Carriers) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn strukt(name: &str, origin: Origin, fields: &[(&str, RustType)]) -> TypeDef {
-        TypeDef::Struct(StructDef {
-            name: name.into(),
-            doc: None,
-            fields: fields
-                .iter()
-                .map(|(w, t)| Field {
-                    wire: w.to_string(),
-                    rust: w.to_lowercase(),
-                    ty: t.clone(),
-                    doc: None,
-                })
-                .collect(),
-            origin,
-        })
-    }
+    use crate::resolve::tests::strukt;
 
     #[test]
     fn a_struct_and_an_enum_of_one_name_are_two_types() {
