@@ -9,7 +9,7 @@ use quote::quote;
 
 use crate::resolve::graph::{boxed_fields, features_by_type};
 use crate::resolve::names::{sanitize, Case};
-use crate::resolve::{Api, Group};
+use crate::resolve::Api;
 
 /// The layout of the generated crate's types.
 #[derive(Debug, Default)]
@@ -22,21 +22,13 @@ pub struct Layout {
     pub boxed: BTreeSet<(String, String)>,
 }
 
-/// `UserAgent` → `User`; `AppointmentResource` → `Appointment`.
-fn base_name(g: &Group) -> &str {
-    g.type_name
-        .strip_suffix("Agent")
-        .or_else(|| g.type_name.strip_suffix("Resource"))
-        .unwrap_or(&g.type_name)
-}
-
 impl Layout {
     pub fn of(api: &Api) -> Layout {
         let features = features_by_type(api);
         let base_by_feature: BTreeMap<&str, &str> = api
             .groups
             .values()
-            .map(|g| (g.feature.as_str(), base_name(g)))
+            .map(|g| (g.feature.as_str(), g.base_name()))
             .collect();
         let mut home = BTreeMap::new();
         for (name, feats) in &features {

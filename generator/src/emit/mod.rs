@@ -87,12 +87,7 @@ const DEFAULT_GROUPS: &[&str] = &[
 ];
 
 fn is_default(g: &Group) -> bool {
-    let base = g
-        .type_name
-        .strip_suffix("Agent")
-        .or_else(|| g.type_name.strip_suffix("Resource"))
-        .unwrap_or(&g.type_name);
-    DEFAULT_GROUPS.contains(&base)
+    DEFAULT_GROUPS.contains(&g.base_name())
 }
 
 /// The features `default` enables: [`DEFAULT_GROUPS`], or every group

@@ -81,7 +81,7 @@ pub fn compatible(a: &DocType, b: &DocType) -> bool {
 }
 
 /// The carrier a documented type holds: `Person`, `Person[]`.
-fn carrier_of(t: &DocType) -> Option<&str> {
+pub fn carrier_of(t: &DocType) -> Option<&str> {
     match t {
         DocType::Carrier(c) => Some(c),
         DocType::Array(Some(item)) => carrier_of(item),

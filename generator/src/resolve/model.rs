@@ -146,6 +146,16 @@ pub struct Group {
     pub queries: Vec<QueryStruct>,
 }
 
+impl Group {
+    /// `UserAgent` → `User`; `AppointmentResource` → `Appointment`.
+    pub fn base_name(&self) -> &str {
+        self.type_name
+            .strip_suffix("Agent")
+            .or_else(|| self.type_name.strip_suffix("Resource"))
+            .unwrap_or(&self.type_name)
+    }
+}
+
 /// A struct of optional query parameters, set on a call with `.query(…)`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryStruct {

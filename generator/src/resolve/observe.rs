@@ -7,9 +7,9 @@
 
 use serde_json::Value;
 
-use crate::ir::{DocType, Endpoint, SampleBody};
+use crate::ir::{Endpoint, SampleBody};
 
-use super::carriers::Carriers;
+use super::carriers::{carrier_of, Carriers};
 use super::names::carrier_name;
 use super::shape::{Observations, Shape};
 
@@ -73,15 +73,7 @@ fn walk(carriers: &Carriers, obs: &mut Observations, name: &str, v: &Value) {
                 let Some((p, _)) = d.props.iter().find(|(p, _)| &p.name == k) else {
                     continue;
                 };
-                let nested = match &p.ty {
-                    DocType::Carrier(c) => Some(c),
-                    DocType::Array(Some(item)) => match item.as_ref() {
-                        DocType::Carrier(c) => Some(c),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                if let Some(c) = nested.map(|c| carrier_name(c)) {
+                if let Some(c) = carrier_of(&p.ty).map(carrier_name) {
                     if carriers.documented.contains_key(&c) {
                         walk(carriers, obs, &c, val);
                     }
@@ -95,7 +87,7 @@ fn walk(carriers: &Carriers, obs: &mut Observations, name: &str, v: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::Property;
+    use crate::ir::{DocType, Property};
     use crate::resolve::carriers::Documented;
     use serde_json::json;
 
