@@ -78,23 +78,11 @@ pub struct RustFacts {
 /// [`RustFacts`] of every endpoint, by uid.
 pub fn rust_facts(api: &Api) -> BTreeMap<String, RustFacts> {
     let fields = |t: &RustType| -> BTreeMap<String, String> {
-        let mut t = t;
-        while let RustType::Vec(inner) = t {
-            t = inner;
-        }
-        match t {
-            RustType::Struct(n) => api
-                .types
-                .structure(n)
-                .map(|s| {
-                    s.fields
-                        .iter()
-                        .map(|f| (f.wire.clone(), f.ty.short()))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            _ => BTreeMap::new(),
-        }
+        api.types
+            .body_fields(t)
+            .iter()
+            .map(|f| (f.wire.clone(), f.ty.short()))
+            .collect()
     };
     let mut out = BTreeMap::new();
     for g in api.groups.values() {

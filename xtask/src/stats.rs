@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use generator::emit::layout::Layout;
 use generator::parse;
 use generator::resolve::names::Invented;
-use generator::resolve::{self, carriers, Origin, RustType, TypeDef};
+use generator::resolve::{self, carriers, OpBody, OpResponse, Origin, RustType, TypeDef};
 
 use crate::workspace_root;
 
@@ -132,32 +132,21 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
     // The same, counted per page: every body property of every endpoint.
     let (mut on_pages, mut on_pages_named) = (0, 0);
     let mut unnamed_on_pages: BTreeMap<&str, usize> = BTreeMap::new();
-    let structs_by_short: BTreeMap<String, &str> = api
-        .types
-        .types
-        .keys()
-        .map(|n| (RustType::Struct(n.clone()).short(), n.as_str()))
-        .collect();
-    for facts in generator::facts::rust_facts(&api).values() {
-        for short in facts.request.values().chain(facts.response.values()) {
-            // `Vec<X>`, `BTreeMap<String, X>`, `X` → `X`, when a struct.
-            let inner = short
-                .trim_end_matches('>')
-                .rsplit(['<', ' '])
-                .next()
-                .unwrap_or(short);
-            if let Some(target) = structs_by_short.get(inner) {
-                if matches!(
-                    api.types.types.get(*target),
-                    Some(TypeDef::Struct(_) | TypeDef::Alias(_))
-                ) {
-                    on_pages += 1;
-                    if named.contains(*target) {
-                        on_pages_named += 1;
-                    } else {
-                        *unnamed_on_pages.entry(*target).or_insert(0) += 1;
-                    }
-                }
+    for op in api.groups.values().flat_map(|g| &g.operations) {
+        let body = match &op.body {
+            OpBody::Json { ty, .. } => api.types.body_fields(ty),
+            _ => &[],
+        };
+        let answer = match &op.response {
+            OpResponse::Json(ty) => api.types.body_fields(ty),
+            _ => &[],
+        };
+        for target in body.iter().chain(answer).filter_map(|f| nested(&f.ty)) {
+            on_pages += 1;
+            if named.contains(target) {
+                on_pages_named += 1;
+            } else {
+                *unnamed_on_pages.entry(target).or_insert(0) += 1;
             }
         }
     }

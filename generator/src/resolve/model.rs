@@ -116,6 +116,19 @@ pub struct TypeSpace {
 }
 
 impl TypeSpace {
+    /// The fields of a body or answer of type `t`: of `X` or of `Vec<X>`
+    /// when `X` is a struct (or an alias of one); none otherwise.
+    pub fn body_fields(&self, t: &RustType) -> &[Field] {
+        let mut t = t;
+        while let RustType::Vec(inner) = t {
+            t = inner;
+        }
+        match t {
+            RustType::Struct(n) => self.structure(n).map_or(&[], |s| &s.fields),
+            _ => &[],
+        }
+    }
+
     /// The struct `name` is, through an alias if need be.
     pub fn structure(&self, name: &str) -> Option<&StructDef> {
         match self.types.get(name) {
