@@ -27,6 +27,7 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use super::error::Error;
+use super::flight::{Flight, Turn};
 
 /// A boxed, sendable future (what a [`Credentials`] source returns).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -162,18 +163,15 @@ struct Current {
     /// Bumped by every value taken from the source.
     generation: u64,
     value: Option<HeaderValue>,
-    /// Bumped every time an ask of the source ends.
-    answered: u64,
-    /// The `answered` count of the last failed ask, and its step.
-    failed: Option<(u64, CredentialsStep)>,
 }
 
 /// A client's credentials source with the value it gave last.
 pub(crate) struct Renewer {
     source: Arc<dyn Credentials>,
     current: Mutex<Current>,
-    /// Held while the source is asked, so it is asked by one call at a time.
-    flight: tokio::sync::Mutex<()>,
+    /// Held while the source is asked, so it is asked by one call at a
+    /// time; remembers which step failed last.
+    flight: Flight<CredentialsStep>,
 }
 
 impl std::fmt::Debug for Renewer {
@@ -194,7 +192,7 @@ impl Renewer {
         Renewer {
             source: source.0,
             current: Mutex::new(Current::default()),
-            flight: tokio::sync::Mutex::new(()),
+            flight: Flight::new(),
         }
     }
 
@@ -204,50 +202,36 @@ impl Renewer {
         (c.generation, c.value.clone())
     }
 
-    /// How many asks of the source have ended.
-    fn answered(&self) -> u64 {
-        self.current
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .answered
-    }
-
-    /// Takes the one-at-a-time lock within `limit`; a call that queued
-    /// while an ask of the source failed for another call gets that
-    /// failure instead of asking again.
+    /// Waits, at most `limit`, for this call's turn to ask the source; a
+    /// call that queued while an ask for the same step failed for another
+    /// call gets that failure instead of asking again.
     async fn turn(
         &self,
         step: CredentialsStep,
         limit: Duration,
-    ) -> Result<tokio::sync::MutexGuard<'_, ()>, Error> {
-        let answered_before = self.answered();
+    ) -> Result<Turn<'_, CredentialsStep>, Error> {
         let fail = |kind| Error::Credentials(CredentialsError { step, kind });
-        let guard = tokio::time::timeout(limit, self.flight.lock())
+        let turn = self
+            .flight
+            .turn(limit)
             .await
-            .map_err(|_elapsed| fail(Failure::TimedOut(limit)))?;
-        let c = self.current.lock().unwrap_or_else(PoisonError::into_inner);
-        match c.failed {
-            Some((at, failed_step)) if at > answered_before && failed_step == step => {
-                Err(fail(Failure::Shared))
-            }
-            _ => Ok(guard),
+            .ok_or_else(|| fail(Failure::TimedOut(limit)))?;
+        if turn.failed_meanwhile() == Some(&step) {
+            return Err(fail(Failure::Shared));
         }
+        Ok(turn)
     }
 
-    /// Asks the source (the caller holds the lock), noting a failure.
+    /// Asks the source in this call's turn, noting a failure.
     async fn ask_source(
         &self,
+        turn: Turn<'_, CredentialsStep>,
         answer: BoxFuture<'_, Result<String, BoxError>>,
         step: CredentialsStep,
         limit: Duration,
     ) -> Result<Stamp, Error> {
         let outcome = ask(answer, step, limit).await;
-        let mut c = self.current.lock().unwrap_or_else(PoisonError::into_inner);
-        c.answered += 1;
-        if outcome.is_err() {
-            c.failed = Some((c.answered, step));
-        }
-        drop(c);
+        turn.ended(outcome.is_err().then_some(step));
         outcome.map(|value| self.keep(value))
     }
 
@@ -267,11 +251,12 @@ impl Renewer {
         if let (generation, Some(value)) = self.now() {
             return Ok(Stamp { generation, value });
         }
-        let _one_at_a_time = self.turn(CredentialsStep::Authorization, limit).await?;
+        let turn = self.turn(CredentialsStep::Authorization, limit).await?;
         if let (generation, Some(value)) = self.now() {
             return Ok(Stamp { generation, value });
         }
         self.ask_source(
+            turn,
             self.source.authorization(),
             CredentialsStep::Authorization,
             limit,
@@ -282,14 +267,14 @@ impl Renewer {
     /// A value to repeat a call with, after `refused` got a `401`: the
     /// source's fresh one, or the one another call renewed it to meanwhile.
     pub async fn renew(&self, refused: u64, limit: Duration) -> Result<Stamp, Error> {
-        let _one_at_a_time = self.turn(CredentialsStep::Renew, limit).await?;
+        let turn = self.turn(CredentialsStep::Renew, limit).await?;
         if let (generation, Some(value)) = self.now() {
             if generation != refused {
                 return Ok(Stamp { generation, value });
             }
         }
         super::trace::renewing();
-        self.ask_source(self.source.renew(), CredentialsStep::Renew, limit)
+        self.ask_source(turn, self.source.renew(), CredentialsStep::Renew, limit)
             .await
     }
 }

@@ -16,6 +16,7 @@ pub mod credentials;
 pub mod datetime;
 pub mod enums;
 pub mod error;
+mod flight;
 pub mod paging;
 pub mod path;
 pub mod redirect;

@@ -37,6 +37,7 @@ use reqwest::header::{HeaderMap, HeaderValue, ACCEPT};
 use reqwest::{Method, Url};
 
 use super::error::Error;
+use super::flight::Flight;
 use super::send::{self, Plan, Prepared};
 
 /// How long a tenant's location is kept when its state has no usable
@@ -90,10 +91,6 @@ struct Cache {
     /// Bumped by every answer kept.
     generation: u64,
     place: Option<(Url, chrono::DateTime<chrono::Utc>)>,
-    /// Bumped every time a lookup ends.
-    answered: u64,
-    /// The `answered` count of the last failed lookup, and why it failed.
-    failed: Option<(u64, Failed)>,
 }
 
 /// Why a lookup failed, as calls that waited for it are told.
@@ -117,8 +114,8 @@ pub(crate) struct Tenant {
     domain: Option<&'static str>,
     cache: Mutex<Cache>,
     /// Held while the state service is asked, so it is asked once for the
-    /// calls that wait together.
-    flight: tokio::sync::Mutex<()>,
+    /// calls that wait together; remembers why the last lookup failed.
+    flight: Flight<Failed>,
 }
 
 impl std::fmt::Debug for Tenant {
@@ -158,7 +155,7 @@ impl Tenant {
             state_url,
             domain: env.domain(),
             cache: Mutex::new(Cache::default()),
-            flight: tokio::sync::Mutex::new(()),
+            flight: Flight::new(),
         })
     }
 
@@ -191,12 +188,13 @@ impl Tenant {
             return Ok(l);
         }
         // Waiting for another call's lookup takes no longer than a lookup may.
-        let answered_before = self.cache().answered;
         let attempts = plan.retry.max_attempts.max(1);
         let wait = plan.timeout.saturating_mul(attempts) + plan.retry.max_delay;
-        let _one_at_a_time = tokio::time::timeout(wait, self.flight.lock())
+        let turn = self
+            .flight
+            .turn(wait)
             .await
-            .map_err(|_elapsed| Error::TenantLookup {
+            .ok_or_else(|| Error::TenantLookup {
                 tenant: self.id.clone(),
                 reason: format!("another call's lookup took longer than {wait:?}"),
                 source: None,
@@ -205,43 +203,33 @@ impl Tenant {
             return Ok(l);
         }
         // A lookup that failed while this call waited is not repeated.
-        if let Some((at, why)) = self.cache().failed.clone() {
-            if at > answered_before {
-                return Err(match why {
-                    Failed::Unavailable(state) => Error::TenantUnavailable {
-                        tenant: self.id.clone(),
-                        state,
-                    },
-                    Failed::Lookup(reason) => Error::TenantLookup {
-                        tenant: self.id.clone(),
-                        reason: format!("{reason} (for another call, while this one waited)"),
-                        source: None,
-                    },
-                });
-            }
+        if let Some(why) = turn.failed_meanwhile() {
+            return Err(match why.clone() {
+                Failed::Unavailable(state) => Error::TenantUnavailable {
+                    tenant: self.id.clone(),
+                    state,
+                },
+                Failed::Lookup(reason) => Error::TenantLookup {
+                    tenant: self.id.clone(),
+                    reason: format!("{reason} (for another call, while this one waited)"),
+                    source: None,
+                },
+            });
         }
         let outcome = self.look_up(http, plan).await;
+        turn.ended(outcome.as_ref().err().map(|e| match e {
+            Error::TenantUnavailable { state, .. } => Failed::Unavailable(state.clone()),
+            Error::TenantLookup { reason, .. } => Failed::Lookup(reason.clone()),
+            other => Failed::Lookup(other.to_string()),
+        }));
+        let (base, until) = outcome?;
         let mut cache = self.cache();
-        cache.answered += 1;
-        match outcome {
-            Ok((base, until)) => {
-                cache.generation += 1;
-                cache.place = Some((base.clone(), until));
-                Ok(Located {
-                    base,
-                    generation: cache.generation,
-                })
-            }
-            Err(e) => {
-                let why = match &e {
-                    Error::TenantUnavailable { state, .. } => Failed::Unavailable(state.clone()),
-                    Error::TenantLookup { reason, .. } => Failed::Lookup(reason.clone()),
-                    other => Failed::Lookup(other.to_string()),
-                };
-                cache.failed = Some((cache.answered, why));
-                Err(e)
-            }
-        }
+        cache.generation += 1;
+        cache.place = Some((base.clone(), until));
+        Ok(Located {
+            base,
+            generation: cache.generation,
+        })
     }
 
     fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {

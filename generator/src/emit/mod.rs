@@ -42,6 +42,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("datetime.rs", include_str!("../../runtime/src/datetime.rs")),
     ("enums.rs", include_str!("../../runtime/src/enums.rs")),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
+    ("flight.rs", include_str!("../../runtime/src/flight.rs")),
     ("paging.rs", include_str!("../../runtime/src/paging.rs")),
     ("path.rs", include_str!("../../runtime/src/path.rs")),
     ("redirect.rs", include_str!("../../runtime/src/redirect.rs")),
