@@ -95,13 +95,19 @@ impl<'a> Known<'a> {
         self.documented(name) || self.shapes.contains_key(name)
     }
 
+    /// Whether named carrier `name` has all of `keys`; `None` when its
+    /// fields are not known.
+    fn has_all(&self, name: &str, keys: &BTreeSet<&str>) -> Option<bool> {
+        self.fields.get(name).map(|have| keys.is_subset(have))
+    }
+
     /// The named carrier an object seen at `place` is, if the pages tell.
     pub fn carrier_for(&self, place: Place, o: &ObjectShape) -> Option<String> {
         let own = place.own_name();
-        let keys: BTreeSet<&str> = o.fields.iter().map(|(k, _)| k.as_str()).collect();
-        let fits = |name: &str| match self.fields.get(name) {
-            Some(have) => keys.is_subset(have),
-            None => self.carriers.named.contains(name),
+        let keys = keys(o);
+        let fits = |name: &str| {
+            self.has_all(name, &keys)
+                .unwrap_or_else(|| self.carriers.named.contains(name))
         };
         if self.documented(&own) && (matches!(place, Place::Named(_)) || fits(&own)) {
             return Some(own);
@@ -160,21 +166,13 @@ impl<'a> Known<'a> {
         }
         Some(name.to_string())
     }
-}
 
-impl Known<'_> {
     /// A name for an object no carrier claims: its own, unless a documented
     /// carrier has that name and other fields (`Persons` items with
     /// `Colour` are not `Person`s); then `…Item`, `…Item2`, ….
     fn free_name(&self, own: String, o: &ObjectShape, want: &mut Wants) -> String {
-        let keys: BTreeSet<&str> = o.fields.iter().map(|(k, _)| k.as_str()).collect();
-        let free = |name: &str| {
-            !self.documented(name)
-                || self
-                    .fields
-                    .get(name)
-                    .is_some_and(|have| keys.is_subset(have))
-        };
+        let keys = keys(o);
+        let free = |name: &str| !self.documented(name) || self.has_all(name, &keys) == Some(true);
         if free(&own) {
             return own;
         }
@@ -185,6 +183,11 @@ impl Known<'_> {
         want.renamed.push((own, chosen.clone()));
         chosen
     }
+}
+
+/// The wire names of an object's fields.
+fn keys(o: &ObjectShape) -> BTreeSet<&str> {
+    o.fields.iter().map(|(k, _)| k.as_str()).collect()
 }
 
 /// The structs and enums a mapping needs the type space to hold.
