@@ -167,6 +167,26 @@ fn window_value(value: TokenStream, field_type: Option<&RustType>) -> TokenStrea
     }
 }
 
+/// Statements that clone `var` (a query struct or a request body) and set
+/// two of its fields (Rust name, with its type among `fields`) to window
+/// bounds.
+fn set_window(
+    var: &proc_macro2::Ident,
+    bounds: [(&String, TokenStream); 2],
+    fields: &[(&str, &RustType)],
+) -> TokenStream {
+    let sets = bounds.into_iter().map(|(field, value)| {
+        let field_ty = fields.iter().find(|(f, _)| f == field).map(|(_, t)| *t);
+        let value = window_value(value, field_ty);
+        let field = ident(field);
+        quote!(#var.#field = ::std::option::Option::Some(#value);)
+    });
+    quote! {
+        let mut #var = ::std::clone::Clone::clone(&#var);
+        #(#sets)*
+    }
+}
+
 /// `<op>_rows`: the rows of a paging operation as a stream, a page
 /// fetched only when the caller reads past the rows at hand.
 fn rows_method(
@@ -207,40 +227,33 @@ fn rows_method(
         (Window::Query { top, skip }, _) => {
             let q = ident(op.query.as_deref().unwrap_or("NoQuery"));
             params.push(quote!(query: #q));
-            let (top_f, skip_f) = (ident(top), ident(skip));
-            let field_ty = |f: &str| {
-                op.optional_query
-                    .iter()
-                    .find(|p| p.rust == f)
-                    .map(|p| &p.ty)
-            };
-            let top_v = window_value(quote!(window.size), field_ty(top));
-            let skip_v = window_value(quote!(window.skip()), field_ty(skip));
-            per_page = quote! {
-                let mut query = ::std::clone::Clone::clone(&query);
-                query.#top_f = ::std::option::Option::Some(#top_v);
-                query.#skip_f = ::std::option::Option::Some(#skip_v);
-            };
+            let fields: Vec<(&str, &RustType)> = op
+                .optional_query
+                .iter()
+                .map(|p| (p.rust.as_str(), &p.ty))
+                .collect();
+            per_page = set_window(
+                &ident("query"),
+                [(top, quote!(window.size)), (skip, quote!(window.skip()))],
+                &fields,
+            );
             query = quote!(.query(query));
         }
         (Window::Body { page, size }, OpBody::Json { arg, ty: t }) => {
             let a = ident(arg);
             let t = ty(t);
             params.push(quote!(#a: &#t));
-            let field_ty = |f: &str| {
-                request_fields
-                    .and_then(|fs| fs.iter().find(|x| x.rust == f))
-                    .map(|x| &x.ty)
-            };
-            let (page_f, size_f) = (ident(page), ident(size));
-            let page_v = window_value(quote!(window.page), field_ty(page));
-            let size_v = window_value(quote!(window.size), field_ty(size));
+            let fields: Vec<(&str, &RustType)> = request_fields
+                .unwrap_or_default()
+                .iter()
+                .map(|f| (f.rust.as_str(), &f.ty))
+                .collect();
             setup = quote!(let #a = ::std::clone::Clone::clone(#a););
-            per_page = quote! {
-                let mut #a = ::std::clone::Clone::clone(&#a);
-                #a.#page_f = ::std::option::Option::Some(#page_v);
-                #a.#size_f = ::std::option::Option::Some(#size_v);
-            };
+            per_page = set_window(
+                &a,
+                [(page, quote!(window.page)), (size, quote!(window.size))],
+                &fields,
+            );
             pass.push(quote!(&#a));
         }
         (Window::Body { .. }, _) => return TokenStream::new(),
