@@ -116,19 +116,10 @@ pub fn bench_client(docs: Option<PathBuf>, feature: Option<String>) -> Result<()
         regen.push(t.elapsed());
     }
     regen.sort();
-    let features = std::fs::read_to_string(out.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let groups = crate::features::group_features(&out)?;
     let feature = feature.unwrap_or_else(|| {
-        if features.contains("\nuser-agent = ") {
-            "user-agent".into()
-        } else {
-            features
-                .lines()
-                .skip_while(|l| !l.starts_with("full = "))
-                .nth(1)
-                .and_then(|l| l.split(' ').next())
-                .unwrap_or("")
-                .to_string()
-        }
+        let user = groups.iter().find(|f| *f == "user-agent");
+        user.or(groups.first()).cloned().unwrap_or_default()
     });
     println!(
         "generated crate: {} (from {})",

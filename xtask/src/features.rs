@@ -6,11 +6,25 @@
 //! reported, then the command fails. `--target-dir` shares a target
 //! directory with other generated crates.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Instant;
 
 use crate::{cargo, workspace_root};
+
+/// The group features of the crate generated into `dir`, in its
+/// Cargo.toml's order (the lines after `full = […]`).
+pub(crate) fn group_features(dir: &Path) -> Result<Vec<String>, String> {
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml"))
+        .map_err(|e| format!("reading {}: {e}", dir.join("Cargo.toml").display()))?;
+    Ok(manifest
+        .lines()
+        .skip_while(|l| !l.starts_with("full = "))
+        .skip(1)
+        .take_while(|l| l.contains(" = []"))
+        .filter_map(|l| l.split(' ').next().map(str::to_string))
+        .collect())
+}
 
 pub fn features(args: &[String]) -> Result<(), String> {
     let root = workspace_root();
@@ -42,14 +56,7 @@ pub fn features(args: &[String]) -> Result<(), String> {
         out: out.clone(),
         quiet: true,
     })?;
-    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).map_err(|e| e.to_string())?;
-    let all: Vec<String> = manifest
-        .lines()
-        .skip_while(|l| !l.starts_with("full = "))
-        .skip(1)
-        .take_while(|l| l.contains(" = []"))
-        .filter_map(|l| l.split(' ').next().map(str::to_string))
-        .collect();
+    let all = group_features(&out)?;
     let chosen: Vec<String> = match only {
         Some(list) => {
             if let Some(unknown) = list.iter().find(|f| !all.contains(f)) {
