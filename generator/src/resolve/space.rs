@@ -326,80 +326,100 @@ fn unify(a: &RustType, b: &RustType) -> Option<RustType> {
 /// is enough: a merge changes no other struct's field types' names).
 /// Returns how many aliases were made.
 pub fn dedup(space: &mut TypeSpace, carriers: &Carriers) -> usize {
-    {
-        // Structs by their sorted wire names, best name first.
-        let mut by_names: BTreeMap<Vec<String>, Vec<(u8, String)>> = BTreeMap::new();
-        for def in space.types.values() {
-            if let TypeDef::Struct(s) = def {
-                let mut key: Vec<String> = s.fields.iter().map(|f| f.wire.clone()).collect();
-                key.sort();
-                by_names
-                    .entry(key)
-                    .or_default()
-                    .push((name_rank(s, carriers), s.name.clone()));
-            }
+    let mut merged = 0;
+    for names in same_field_names(space, carriers) {
+        for cluster in unifying_clusters(space, names) {
+            merged += cluster.members.len();
+            merge(space, cluster);
         }
-        let mut merged = 0;
-        for (key, mut names) in by_names {
-            if names.len() < 2 || key.is_empty() {
-                continue;
-            }
+    }
+    merged
+}
+
+/// Groups of struct names (two or more) with the same wire names, best
+/// name first.
+fn same_field_names(space: &TypeSpace, carriers: &Carriers) -> Vec<Vec<String>> {
+    let mut by_names: BTreeMap<Vec<&str>, Vec<(u8, &str)>> = BTreeMap::new();
+    for def in space.types.values() {
+        if let TypeDef::Struct(s) = def {
+            let mut key: Vec<&str> = s.fields.iter().map(|f| f.wire.as_str()).collect();
+            key.sort();
+            by_names
+                .entry(key)
+                .or_default()
+                .push((name_rank(s, carriers), &s.name));
+        }
+    }
+    by_names
+        .into_iter()
+        .filter(|(key, names)| !key.is_empty() && names.len() > 1)
+        .map(|(_, mut names)| {
             names.sort();
-            // Greedy clusters: each struct joins the first whose types it unifies with.
-            let mut clusters: Vec<(String, BTreeMap<String, RustType>, Vec<String>)> = Vec::new();
-            for (_, name) in names {
-                let Some(s) = space.structure(&name) else {
-                    continue;
-                };
-                let types: BTreeMap<String, RustType> = s
-                    .fields
-                    .iter()
-                    .map(|f| (f.wire.clone(), f.ty.clone()))
-                    .collect();
-                let joined = clusters.iter_mut().find_map(|(_, have, members)| {
-                    let unified: Option<BTreeMap<String, RustType>> = have
-                        .iter()
-                        .map(|(w, t)| Some((w.clone(), unify(t, types.get(w)?)?)))
-                        .collect();
-                    unified.map(|u| {
-                        *have = u;
-                        members.push(name.clone());
-                    })
-                });
-                if joined.is_none() {
-                    clusters.push((name, types, Vec::new()));
-                }
-            }
-            for (target, types, members) in clusters {
-                if members.is_empty() {
-                    continue;
-                }
-                // The struct takes a member's type only where that says more
-                // than its own; its own names (aliases included) stay.
-                let own: Vec<RustType> = space
-                    .structure(&target)
-                    .map(|s| s.fields.iter().map(|f| f.ty.clone()).collect())
-                    .unwrap_or_default();
-                if let Some(TypeDef::Struct(s)) = space.types.get_mut(&target) {
-                    for (f, own) in s.fields.iter_mut().zip(own) {
-                        if let Some(t) = types.get(&f.wire).filter(|t| **t != own) {
-                            f.ty = t.clone();
-                        }
-                    }
-                }
-                for name in members {
-                    space.types.insert(
-                        name.clone(),
-                        TypeDef::Alias(AliasDef {
-                            name,
-                            target: target.clone(),
-                        }),
-                    );
-                    merged += 1;
-                }
+            names.into_iter().map(|(_, n)| n.to_string()).collect()
+        })
+        .collect()
+}
+
+/// Structs that become one: the first, typed by what all say.
+struct Cluster {
+    target: String,
+    /// Wire name → the type all members' fields unify to.
+    types: BTreeMap<String, RustType>,
+    members: Vec<String>,
+}
+
+/// Greedy clusters of `names`: each struct joins the first cluster whose
+/// field types it unifies with, or starts its own. Only clusters of two or
+/// more are returned.
+fn unifying_clusters(space: &TypeSpace, names: Vec<String>) -> Vec<Cluster> {
+    let mut clusters: Vec<Cluster> = Vec::new();
+    for name in names {
+        let Some(s) = space.structure(&name) else {
+            continue;
+        };
+        let types: BTreeMap<String, RustType> = s
+            .fields
+            .iter()
+            .map(|f| (f.wire.clone(), f.ty.clone()))
+            .collect();
+        let joined = clusters.iter_mut().find_map(|c| {
+            let unified: Option<BTreeMap<String, RustType>> = c
+                .types
+                .iter()
+                .map(|(w, t)| Some((w.clone(), unify(t, types.get(w)?)?)))
+                .collect();
+            c.types = unified?;
+            Some(c)
+        });
+        match joined {
+            Some(c) => c.members.push(name),
+            None => clusters.push(Cluster {
+                target: name,
+                types,
+                members: Vec::new(),
+            }),
+        }
+    }
+    clusters.retain(|c| !c.members.is_empty());
+    clusters
+}
+
+/// The cluster's first struct takes the unified field types; the others
+/// become aliases of it.
+fn merge(space: &mut TypeSpace, c: Cluster) {
+    if let Some(TypeDef::Struct(s)) = space.types.get_mut(&c.target) {
+        for f in &mut s.fields {
+            if let Some(t) = c.types.get(&f.wire) {
+                f.ty = t.clone();
             }
         }
-        merged
+    }
+    for name in c.members {
+        let alias = AliasDef {
+            name: name.clone(),
+            target: c.target.clone(),
+        };
+        space.types.insert(name, TypeDef::Alias(alias));
     }
 }
 
