@@ -251,7 +251,7 @@ fn paging_test(op: &Operation, accessor: &str, space: &TypeSpace) -> Option<Toke
     };
     let name = test_ident(&op.rust, "rows_read_every_page");
     let accessor = ident(accessor);
-    let rows = format_ident!("{}_rows", op.rust.trim_end_matches('_'));
+    let rows = ident(&paging.method);
     Some(quote! {
         #[tokio::test]
         async fn #name() {
