@@ -67,17 +67,28 @@ impl Layout {
         }
     }
 
-    /// The modules under `src/types/`, with the features of their types.
-    pub fn modules(&self) -> BTreeMap<&str, BTreeSet<&str>> {
-        let mut out: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    /// The modules under `src/types/`: the types filed in each, and the
+    /// features of those types.
+    pub fn modules(&self) -> BTreeMap<&str, TypeModule<'_>> {
+        let mut out: BTreeMap<&str, TypeModule> = BTreeMap::new();
         for (name, module) in &self.home {
-            let feats = out.entry(module.as_str()).or_default();
+            let m = out.entry(module.as_str()).or_default();
+            m.types.push(name.as_str());
             if let Some(f) = self.features.get(name) {
-                feats.extend(f.iter().map(String::as_str));
+                m.features.extend(f.iter().map(String::as_str));
             }
         }
         out
     }
+}
+
+/// A module under `src/types/`.
+#[derive(Debug, Default)]
+pub struct TypeModule<'a> {
+    /// Its types, by name.
+    pub types: Vec<&'a str>,
+    /// The features any of them compiles with.
+    pub features: BTreeSet<&'a str>,
 }
 
 /// The `#[cfg]` attribute enabling an item under any of `features`.

@@ -21,7 +21,7 @@ use quote::quote;
 use rayon::prelude::*;
 
 use crate::resolve::{Api, Group, OpBody, OpResponse};
-use layout::Layout;
+use layout::{Layout, TypeModule};
 
 /// The generated crate's name.
 pub const CRATE_NAME: &str = "superoffice-webapi";
@@ -298,7 +298,7 @@ pub fn emit(api: &Api, page_count: usize) -> Result<Output, String> {
     }
     let layout = Layout::of(api);
     let docs = carrier_docs::carrier_docs(api);
-    let type_modules = types::type_modules(&layout);
+    let type_modules = layout.modules();
     // Every Rust file as a job that builds its tokens (`None`: no file);
     // the jobs run in parallel (token streams are not `Send`, so each is
     // built, formatted and turned into text on one thread).
@@ -321,7 +321,7 @@ pub fn emit(api: &Api, page_count: usize) -> Result<Output, String> {
             Box::new(|| samples::type_tests(&api.types, &layout)),
         ),
     ];
-    for (module, names) in &type_modules {
+    for (module, TypeModule { types: names, .. }) in &type_modules {
         let (layout, docs) = (&layout, &docs);
         jobs.push((
             PathBuf::from(format!("src/types/{module}.rs")),

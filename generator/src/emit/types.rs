@@ -214,22 +214,10 @@ fn alias(a: &AliasDef, layout: &Layout, doc: Option<&str>) -> TokenStream {
     }
 }
 
-/// The modules under `src/types/`, each with the names of its types.
-pub fn type_modules(layout: &Layout) -> BTreeMap<&str, Vec<&str>> {
-    let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (name, module) in &layout.home {
-        if layout.emitted(name) {
-            out.entry(module.as_str()).or_default().push(name.as_str());
-        }
-    }
-    out
-}
-
 /// `src/types/mod.rs`: the modules, each gated and re-exported.
 pub fn types_mod_file(layout: &Layout) -> TokenStream {
-    let modules = layout.modules();
-    let decls = type_modules(layout).into_keys().map(|m| {
-        let cfg = cfg_any(modules.get(m).into_iter().flatten());
+    let decls = layout.modules().into_iter().map(|(m, module)| {
+        let cfg = cfg_any(module.features);
         let id = ident(m);
         quote! {
             #cfg
