@@ -5,6 +5,8 @@
 //! `../shared/corpus/real` with the current form of the same pages in
 //! `../shared/corpus/reference`, and skips, saying why, without the corpus.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -301,19 +303,6 @@ fn a_page_with_errors_is_reported_and_the_rest_compared() {
 
 // --- The corpus: real (older) pages against their current form. ---
 
-fn corpus() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    if p.join("real").is_dir() && p.join("reference").is_dir() {
-        Some(p)
-    } else {
-        eprintln!(
-            "skipped: {} is absent (the corpus lives in ../shared beside the checkout)",
-            p.display()
-        );
-        None
-    }
-}
-
 /// The `uid:` of a page's front matter.
 fn uid(path: &Path) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
@@ -359,7 +348,9 @@ fn reference_subset(corpus: &Path) -> PathBuf {
 
 #[test]
 fn real_pages_against_their_current_form() {
-    let Some(corpus) = corpus() else { return };
+    let Some(corpus) = common::corpus(&["real", "reference"]) else {
+        return;
+    };
     let subset = reference_subset(&corpus);
     let r = diff_dirs(&corpus.join("real"), &subset).expect("both trees parse");
     let md = markdown::render(&r);

@@ -4,8 +4,10 @@
 //!
 //! Skips, saying why, when `../shared` is not beside the checkout.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use generator::{facts, parse};
 
@@ -18,19 +20,6 @@ const FIELDS: [&str; 7] = [
     "responses",
     "response_body",
 ];
-
-fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!(
-            "skipped: {} is absent (the corpus lives in ../shared beside the checkout)",
-            p.display()
-        );
-        None
-    }
-}
 
 /// Compares the facts of `docs` with `expect` (a JSONL file); returns the
 /// mismatches, one line each.
@@ -78,7 +67,9 @@ fn check(docs: &Path, expect: &Path, require_all: bool) -> (usize, Vec<String>) 
 
 /// Every page of `corpus/<set>` conforms, and at least `min` were checked.
 fn assert_set_conforms(set: &str, expect: &str, min: usize) {
-    let Some(corpus) = shared() else { return };
+    let Some(corpus) = common::corpus(&[]) else {
+        return;
+    };
     let (passed, problems) = check(&corpus.join(set), &corpus.join(expect), true);
     assert!(
         problems.is_empty(),
@@ -102,7 +93,9 @@ fn real_pages_conform() {
 
 #[test]
 fn docs_input_conforms() {
-    let Some(corpus) = shared() else { return };
+    let Some(corpus) = common::corpus(&[]) else {
+        return;
+    };
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs-input");
     let (passed, problems) = check(&docs, &corpus.join("expect.jsonl"), false);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
