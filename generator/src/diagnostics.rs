@@ -27,6 +27,15 @@ pub enum DiagKind {
     Format,
     /// A file or directory could not be read.
     Io,
+    /// A sample (inline or included) is broken or contradicts its page;
+    /// the page is generated without it.
+    Sample,
+    /// An `[!include[…](…)]` names a file that is missing or unreadable;
+    /// the page is generated without that sample.
+    Include,
+    /// A path leads out of the docs tree (an include, a symlink); nothing
+    /// of it is read.
+    OutsideTree,
     /// Two pages have the same uid.
     DuplicateUid,
     /// Two pages type the same property of a carrier differently.
@@ -92,6 +101,12 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// A warning printed even when warnings are capped: a broken sample
+    /// left out, a path that leads out of the docs tree.
+    pub fn always_shown(&self) -> bool {
+        matches!(self.kind, DiagKind::Sample | DiagKind::OutsideTree)
     }
 }
 
@@ -189,8 +204,9 @@ pub fn render(diag: &Diagnostic, source: Option<&str>) -> String {
 }
 
 /// Prints diagnostics for a terminal: each error rendered with its source
-/// line (read from its file), then warnings one line each, at most
-/// `max_warnings` of them (`None`: all). Returns (errors, warnings).
+/// line (read from its file), then warnings one line each: those that
+/// are always shown ([`Diagnostic::always_shown`]) all, the others at
+/// most `max_warnings` of them (`None`: all). Returns (errors, warnings).
 pub fn print_all(
     out: &mut impl std::io::Write,
     diags: &[Diagnostic],
@@ -201,6 +217,8 @@ pub fn print_all(
         if d.is_error() {
             let source = std::fs::read_to_string(&d.file).ok();
             let _ = writeln!(out, "{}\n", render(d, source.as_deref()));
+        } else if d.always_shown() {
+            let _ = writeln!(out, "{d}");
         } else if max_warnings.is_none_or(|max| shown < max) {
             let _ = writeln!(out, "{d}");
             shown += 1;

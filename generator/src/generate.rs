@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
 use crate::emit::{self, Output};
+use crate::parse::{Skip, Summary};
 use crate::{parse, resolve};
 
 /// What a generation run produced.
@@ -13,39 +14,42 @@ pub struct Generated {
     pub output: Option<Output>,
     /// Every problem found, errors and warnings.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the docs tree held, counted.
+    pub summary: Summary,
+    /// The files that are not endpoint pages, and why.
+    pub skipped: Vec<(PathBuf, Skip)>,
 }
 
 /// Parses, resolves and emits. Errors anywhere leave `output` empty, with
 /// all problems of all pages reported.
 pub fn generate(docs: &Path) -> Generated {
     let run = parse::parse_dir(docs);
-    let mut diagnostics = run.diagnostics;
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Generated {
-            output: None,
-            diagnostics,
-        };
+    let summary = run.summary();
+    let mut generated = Generated {
+        output: None,
+        diagnostics: run.diagnostics,
+        summary,
+        skipped: run.skipped,
+    };
+    if generated.diagnostics.iter().any(Diagnostic::is_error) {
+        return generated;
     }
     let (api, warnings) = resolve::resolve(&run.endpoints, docs);
-    diagnostics.extend(warnings);
+    generated.summary.warnings += warnings.len();
+    generated.diagnostics.extend(warnings);
     match emit::emit(&api, run.endpoints.len()) {
-        Ok(output) => Generated {
-            output: Some(output),
-            diagnostics,
-        },
+        Ok(output) => generated.output = Some(output),
         Err(msg) => {
-            diagnostics.push(Diagnostic::error_of(
+            generated.summary.errors += 1;
+            generated.diagnostics.push(Diagnostic::error_of(
                 crate::diagnostics::DiagKind::Emit,
                 docs,
                 crate::diagnostics::Pos::new(1, 1),
                 format!("expected emittable Rust (a generator bug): {msg}"),
             ));
-            Generated {
-                output: None,
-                diagnostics,
-            }
         }
     }
+    generated
 }
 
 /// Files and folders in an output directory the generator does not own.

@@ -236,15 +236,15 @@ pub struct ResponseBody {
 }
 
 /// A sample section: a parsed HTTP message, an include of a sample kept
-/// elsewhere, or nothing.
+/// elsewhere that was not read, or nothing.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Sample<T> {
     Absent,
-    /// `[!include[sample request](path)]`: the sample lives in another file.
-    Include {
-        target: String,
-    },
+    /// `[!include[sample request](path)]` whose file was not read (it is
+    /// missing, leads out of the docs tree, or its sample is broken).
+    Include(Include),
+    /// The message, inline or read from the included file.
     Message(T),
 }
 
@@ -255,6 +255,27 @@ impl<T> Sample<T> {
             _ => None,
         }
     }
+}
+
+/// `[!include[title](target)]` in a sample section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Include {
+    /// The path as written, relative to the page's own file.
+    pub target: String,
+    /// Where the include is on the page.
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Where a sample message was written.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(tag = "kind", content = "file", rename_all = "snake_case")]
+pub enum SampleFile {
+    /// In the page itself.
+    #[default]
+    Inline,
+    /// In an included file (relative to the docs root, `/` separators).
+    Included(String),
 }
 
 /// A body of a sample message.
@@ -316,7 +337,9 @@ pub struct SampleRequest {
     pub target: String,
     pub headers: Vec<(String, String)>,
     pub body: Option<SampleBody>,
+    /// The line of the request line, in `file`.
     pub line: u32,
+    pub file: SampleFile,
 }
 
 /// `## Sample response`
@@ -326,5 +349,7 @@ pub struct SampleResponse {
     pub reason: String,
     pub headers: Vec<(String, String)>,
     pub body: Option<SampleBody>,
+    /// The line of the status line, in `file`.
     pub line: u32,
+    pub file: SampleFile,
 }

@@ -24,7 +24,7 @@ const USAGE: &str = "usage:
   generator check <DOCS_DIR> [-v]   parse every page and report problems
   generator bench <DOCS_DIR> [N]    time reading, parsing and facts in process (best of N)
 
--v lists every warning (not only the first 20) and the pages skipped as not endpoint pages.";
+-v lists every warning (not only the first 20) and the files skipped as not endpoint pages.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -57,7 +57,7 @@ fn report(run: &DocsRun, verbose: bool) -> bool {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     let max = (!verbose).then_some(MAX_WARNINGS);
-    let (errors, warnings) = print_all(&mut err, &run.diagnostics, max);
+    let (errors, _) = print_all(&mut err, &run.diagnostics, max);
     if verbose {
         for (path, why) in &run.skipped {
             let _ = writeln!(err, "skipped {}: {why}", path.display());
@@ -65,10 +65,13 @@ fn report(run: &DocsRun, verbose: bool) -> bool {
     }
     let _ = writeln!(
         err,
-        "{} endpoint pages, {} other pages skipped (not endpoint pages{}), {errors} errors, {warnings} warnings",
-        run.endpoints.len(),
-        run.skipped.len(),
-        if verbose { "" } else { "; -v lists them and every warning" },
+        "{}{}",
+        run.summary(),
+        if verbose {
+            ""
+        } else {
+            " (-v lists the skipped files and every warning)"
+        },
     );
     errors > 0
 }
@@ -115,7 +118,7 @@ fn bench(dir: &Path, iterations: usize) -> ExitCode {
     for _ in 0..iterations.max(1) {
         let t0 = Instant::now();
         let sources = match parse::read_dir(dir) {
-            Ok(s) => s,
+            Ok(read) => read.files,
             Err(d) => {
                 eprintln!("{d}");
                 return ExitCode::FAILURE;

@@ -87,6 +87,12 @@ fn reference_corpus_conforms() {
 }
 
 #[test]
+fn site_layout_conforms() {
+    // The same pages with their samples in include files: the same facts.
+    assert_set_conforms("site", "expect.jsonl", 3300);
+}
+
+#[test]
 fn real_pages_conform() {
     assert_set_conforms("real", "expect-real.jsonl", 40);
 }

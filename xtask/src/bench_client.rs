@@ -1,5 +1,5 @@
 //! `cargo xtask bench-client [DOCS]`: generates a crate from a docs tree
-//! (default: the whole reference) into `$TMPDIR/superoffice-bench-client/`, and prints
+//! (default: the whole reference as the site publishes it, `../shared/corpus/site`) into `$TMPDIR/superoffice-bench-client/`, and prints
 //! what a user of it pays: build time and peak memory of the crate alone
 //! (dependencies prebuilt) with one feature, with none, with `default`
 //! and with all; the test binary's build and run; and the regen time.
@@ -84,7 +84,7 @@ fn rlib_size(target: &Path) -> Option<u64> {
 
 pub fn bench_client(docs: Option<PathBuf>, feature: Option<String>) -> Result<(), String> {
     let root = workspace_root();
-    let docs = docs.unwrap_or_else(|| root.join("../shared/corpus/reference"));
+    let docs = docs.unwrap_or_else(crate::default_docs);
     if !docs.is_dir() {
         return Err(format!("{} is not a directory", docs.display()));
     }

@@ -1,5 +1,5 @@
 //! `cargo xtask features [DIR] [--only F,G,…]`: generates a crate from a
-//! docs tree (default: the whole reference) into `$TMPDIR/superoffice-features-check/`
+//! docs tree (default: the whole reference as the site publishes it) into `$TMPDIR/superoffice-features-check/`
 //! and checks it, warnings denied, with no features and with each feature
 //! alone (or only the listed ones) and with `tracing` alone, library and
 //! tests. Every failure is
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Instant;
 
-use crate::{cargo, workspace_root};
+use crate::cargo;
 
 /// The group features of the crate generated into `dir`, in its
 /// Cargo.toml's order (the lines after `full = […]`).
@@ -27,8 +27,7 @@ pub(crate) fn group_features(dir: &Path) -> Result<Vec<String>, String> {
 }
 
 pub fn features(args: &[String]) -> Result<(), String> {
-    let root = workspace_root();
-    let mut docs = root.join("../shared/corpus/reference");
+    let mut docs = crate::default_docs();
     let mut only: Option<Vec<String>> = None;
     let mut target_dir: Option<PathBuf> = None;
     let mut it = args.iter();
@@ -55,6 +54,7 @@ pub fn features(args: &[String]) -> Result<(), String> {
         docs: docs.clone(),
         out: out.clone(),
         quiet: true,
+        verbose: false,
     })?;
     let all = group_features(&out)?;
     let chosen: Vec<String> = match only {

@@ -1,11 +1,11 @@
 //! Maintainer tasks, run as `cargo xtask <task>` (an alias in
 //! `.cargo/config.toml`).
 //!
-//! - `regen [--check] [--docs DIR] [--out DIR]`: generate the client crate
+//! - `regen [--check] [--docs DIR] [--out DIR] [-v]`: generate the client crate
 //!   (default `docs-input/` → `generated-client/`); `--check` lists stale
 //!   files and fails instead of writing.
 //! - `bench [DIR]`: parse speed of the release generator over a docs tree
-//!   (default `../shared/corpus/reference`), in process and end to end.
+//!   (default `../shared/corpus/site`), in process and end to end.
 //! - `bench-client [DIR] [--feature F]`: what the crate generated from a
 //!   docs tree costs its users to build and test.
 //! - `features [DIR]`: builds the crate generated from a docs tree with
@@ -27,12 +27,12 @@ use std::time::{Duration, Instant};
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  regen [--check] [--docs DIR] [--out DIR]
+  regen [--check] [--docs DIR] [--out DIR] [-v]
                 generate the client crate (default docs-input -> generated-client);
                 --check fails, listing stale files, instead of writing
-  bench [DIR]   parse speed over DIR (default ../shared/corpus/reference), release build
+  bench [DIR]   parse speed over DIR (default ../shared/corpus/site), release build
   bench-client [DIR] [--feature F]
-                build and test cost of the crate generated from DIR (default the reference)
+                build and test cost of the crate generated from DIR (default ../shared/corpus/site)
   features [DIR] [--only F,G,…] [--target-dir DIR]
                 build the crate generated from DIR with each feature alone, warnings denied
   stats [DIR]   structs, enums, their origins, merged duplicates, raw-JSON share, paging
@@ -76,6 +76,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// The docs tree the maintainer tasks default to: the whole reference, laid
+/// out as the site publishes it (samples in include files).
+pub(crate) fn default_docs() -> PathBuf {
+    workspace_root().join("../shared/corpus/site")
+}
+
 pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -98,7 +104,7 @@ pub(crate) fn run(cmd: &mut Command) -> Result<(), String> {
 
 fn bench(dir: Option<PathBuf>) -> Result<(), String> {
     let root = workspace_root();
-    let dir = dir.unwrap_or_else(|| root.join("../shared/corpus/reference"));
+    let dir = dir.unwrap_or_else(default_docs);
     if !dir.is_dir() {
         return Err(format!("{} is not a directory", dir.display()));
     }

@@ -12,6 +12,8 @@ pub struct Args {
     pub out: PathBuf,
     /// Print errors and the count of warnings, not every warning.
     pub quiet: bool,
+    /// List the files skipped as not endpoint pages, with the reason.
+    pub verbose: bool,
 }
 
 impl Args {
@@ -21,11 +23,13 @@ impl Args {
             docs: root.join("docs-input"),
             out: root.join("generated-client"),
             quiet: false,
+            verbose: false,
         };
         let mut it = args.iter();
         while let Some(arg) = it.next() {
             match arg.as_str() {
                 "--check" => a.check = true,
+                "-v" | "--verbose" => a.verbose = true,
                 "--docs" => a.docs = it.next().ok_or("--docs needs a directory")?.into(),
                 "--out" => a.out = it.next().ok_or("--out needs a directory")?.into(),
                 other => return Err(format!("unknown argument `{other}`")),
@@ -40,10 +44,28 @@ pub fn regen(args: &Args) -> Result<(), String> {
     let shown = if args.quiet { Some(0) } else { None };
     let (errors, warnings) =
         print_all(&mut std::io::stderr().lock(), &generated.diagnostics, shown);
-    if args.quiet && warnings > 0 {
+    if args.verbose {
+        for (path, why) in &generated.skipped {
+            eprintln!("skipped {}: {why}", path.display());
+        }
+    }
+    if args.quiet {
+        if warnings > 0 {
+            eprintln!(
+                "{warnings} warning(s) from {} (`cargo xtask regen --docs` lists them)",
+                args.docs.display()
+            );
+        }
+    } else {
         eprintln!(
-            "{warnings} warning(s) from {} (`cargo xtask regen --docs` lists them)",
-            args.docs.display()
+            "{}: {}{}",
+            args.docs.display(),
+            generated.summary,
+            if args.verbose {
+                ""
+            } else {
+                " (-v lists the skipped files)"
+            }
         );
     }
     let Some(output) = generated.output else {

@@ -1,5 +1,5 @@
 //! `cargo xtask stats [DIR]`: the generator's own view of what it makes
-//! of a docs tree (default: the whole reference): structs and where their
+//! of a docs tree (default: the whole reference as the site publishes it): structs and where their
 //! fields come from, enums, raw JSON, how nested properties are named,
 //! duplicates, query structs, boxes and features.
 
@@ -11,7 +11,6 @@ use generator::parse;
 use generator::resolve::names::Invented;
 use generator::resolve::{self, carriers, OpBody, OpResponse, Origin, RustType, TypeDef};
 
-use crate::workspace_root;
 
 fn pct(part: usize, whole: usize) -> String {
     if whole == 0 {
@@ -39,7 +38,7 @@ fn is_json(t: &RustType) -> bool {
 }
 
 pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
-    let docs = docs.unwrap_or_else(|| workspace_root().join("../shared/corpus/reference"));
+    let docs = docs.unwrap_or_else(crate::default_docs);
     let run = parse::parse_dir(&docs);
     let (api, _) = resolve::resolve(&run.endpoints, &docs);
     // The carrier names the pages themselves use.

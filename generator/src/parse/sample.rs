@@ -1,10 +1,14 @@
 //! The sample sections: an HTTP message in a fenced block (`http!` for the
 //! request, `http_` for the response): a start line, headers, a blank line
 //! and a JSON body.
+//!
+//! A sample is an illustration, not the definition of the endpoint: every
+//! problem found here is a warning ([`DiagKind::Sample`]) and the sample is
+//! left out, so a broken sample never stops a docs tree from generating.
 
 use super::PageCtx;
-use crate::diagnostics::Pos;
-use crate::ir::{HttpMethod, SampleBody, SampleRequest, SampleResponse};
+use crate::diagnostics::{DiagKind, Diagnostic, Pos};
+use crate::ir::{HttpMethod, SampleBody, SampleFile, SampleRequest, SampleResponse};
 
 /// The lines of a message with the 1-based page line of the first one.
 struct Message<'a> {
@@ -57,6 +61,12 @@ fn split_message(text: &str, first_line: u32) -> Option<Message<'_>> {
     })
 }
 
+/// A sample problem at `pos` of the file being read.
+fn warn(ctx: &mut PageCtx<'_>, pos: Pos, message: impl Into<String>) {
+    let d = Diagnostic::warning_of(DiagKind::Sample, ctx.file, pos, message);
+    ctx.diags.push(d);
+}
+
 fn is_token(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
@@ -70,28 +80,30 @@ fn content_type(headers: &[(String, String)]) -> Option<&str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// Reads a body: JSON unless the content type says otherwise.
-fn body(ctx: &mut PageCtx<'_>, msg: &Message<'_>) -> Option<SampleBody> {
+/// Reads a body: JSON unless the content type says otherwise. `Err` (after
+/// a warning) when JSON does not parse: the sample is left out.
+fn body(ctx: &mut PageCtx<'_>, msg: &Message<'_>) -> Result<Option<SampleBody>, ()> {
     let raw = msg.body.trim();
     if raw.is_empty() {
-        return None;
+        return Ok(None);
     }
     let json = content_type(&msg.headers).is_none_or(|ct| ct.to_ascii_lowercase().contains("json"));
     if !json {
-        return Some(SampleBody::Text(raw.to_string()));
+        return Ok(Some(SampleBody::Text(raw.to_string())));
     }
     match serde_json::from_str::<Box<serde_json::value::RawValue>>(raw) {
-        Ok(v) => Some(SampleBody::Json(v)),
+        Ok(v) => Ok(Some(SampleBody::Json(v))),
         Err(e) => {
             // serde_json counts from the trimmed body: add back what was trimmed.
             let lead = msg.body.len() - msg.body.trim_start().len();
             let lead_lines = msg.body[..lead].matches('\n').count() as u32;
             let line = msg.body_line + lead_lines + e.line().saturating_sub(1) as u32;
-            ctx.error_at(
+            warn(
+                ctx,
                 Pos::new(line, e.column().max(1) as u32),
                 format!("expected a valid JSON sample body: {}", strip_position(&e)),
             );
-            None
+            Err(())
         }
     }
 }
@@ -108,7 +120,8 @@ fn strip_position(e: &serde_json::Error) -> String {
 /// `POST /api/v1/Agents/User/MakeRetired` and what follows.
 pub fn request(ctx: &mut PageCtx<'_>, text: &str, first_line: u32) -> Option<SampleRequest> {
     let Some(msg) = split_message(text, first_line) else {
-        ctx.error_at(
+        warn(
+            ctx,
             Pos::new(first_line, 1),
             "expected a sample request line `METHOD /path`, found an empty block",
         );
@@ -116,7 +129,8 @@ pub fn request(ctx: &mut PageCtx<'_>, text: &str, first_line: u32) -> Option<Sam
     };
     let mut parts = msg.start.split_whitespace();
     let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
-        ctx.error_at(
+        warn(
+            ctx,
             Pos::new(msg.start_line, 1),
             format!(
                 "expected a sample request line `METHOD /path`, found `{}`",
@@ -126,26 +140,28 @@ pub fn request(ctx: &mut PageCtx<'_>, text: &str, first_line: u32) -> Option<Sam
         return None;
     };
     let Some(method) = HttpMethod::parse(method) else {
-        ctx.error_at(
+        warn(ctx,
             Pos::new(msg.start_line, 1),
             format!("expected an HTTP method (GET, POST, PUT, PATCH, DELETE) in the sample request, found `{method}`"),
         );
         return None;
     };
-    let body = body(ctx, &msg);
+    let body = body(ctx, &msg).ok()?;
     Some(SampleRequest {
         method,
         target: target.to_string(),
         headers: msg.headers,
         body,
         line: msg.start_line,
+        file: SampleFile::Inline,
     })
 }
 
 /// `HTTP/1.1 200 OK` and what follows.
 pub fn response(ctx: &mut PageCtx<'_>, text: &str, first_line: u32) -> Option<SampleResponse> {
     let Some(msg) = split_message(text, first_line) else {
-        ctx.error_at(
+        warn(
+            ctx,
             Pos::new(first_line, 1),
             "expected a sample status line `HTTP/1.1 200 OK`, found an empty block",
         );
@@ -156,7 +172,8 @@ pub fn response(ctx: &mut PageCtx<'_>, text: &str, first_line: u32) -> Option<Sa
     let code = parts.next().unwrap_or_default();
     let reason = parts.next().unwrap_or_default().trim();
     if !version.starts_with("HTTP/") {
-        ctx.error_at(
+        warn(
+            ctx,
             Pos::new(msg.start_line, 1),
             format!(
                 "expected a sample status line `HTTP/1.1 200 OK`, found `{}`",
@@ -166,25 +183,28 @@ pub fn response(ctx: &mut PageCtx<'_>, text: &str, first_line: u32) -> Option<Sa
         return None;
     }
     let Some(status) = code.parse::<u16>().ok().filter(|c| (100..600).contains(c)) else {
-        ctx.error_at(
+        warn(
+            ctx,
             Pos::new(msg.start_line, version.chars().count() as u32 + 2),
             format!("expected a numeric HTTP status code in the sample response, found `{code}`"),
         );
         return None;
     };
-    let body = body(ctx, &msg);
+    let body = body(ctx, &msg).ok()?;
     Some(SampleResponse {
         status,
         reason: reason.to_string(),
         headers: msg.headers,
         body,
         line: msg.start_line,
+        file: SampleFile::Inline,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::Severity;
     use std::path::Path;
 
     fn ctx(src: &str) -> PageCtx<'_> {
@@ -227,10 +247,14 @@ mod tests {
             "POST /x\nContent-Type: application/json\n\n{\n  \"A\": 1,\n  oops\n}\n",
             20,
         );
-        assert!(r.is_some());
+        assert!(
+            r.is_none(),
+            "a sample whose JSON does not parse is left out"
+        );
         assert_eq!(c.diags.len(), 1);
         let d = &c.diags[0];
         assert_eq!((d.line, d.col), (25, 3));
+        assert_eq!((d.severity, d.kind), (Severity::Warning, DiagKind::Sample));
         assert!(
             d.message
                 .starts_with("expected a valid JSON sample body: key must be a string"),
@@ -243,7 +267,7 @@ mod tests {
     fn bad_status_code() {
         let mut c = ctx("");
         assert!(response(&mut c, "HTTP/1.1 2OO OK\n", 7).is_none());
-        assert_eq!(c.diags[0].to_string(), "p.md:7:10: error: expected a numeric HTTP status code in the sample response, found `2OO`");
+        assert_eq!(c.diags[0].to_string(), "p.md:7:10: warning: expected a numeric HTTP status code in the sample response, found `2OO`");
     }
 
     #[test]
