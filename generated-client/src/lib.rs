@@ -22,6 +22,7 @@
 //! }
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod runtime;
 
 pub mod types;

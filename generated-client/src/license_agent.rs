@@ -25,13 +25,10 @@ impl<'a> LicenseAgent<'a> {
         &self,
         request: &crate::types::UnassignThirdPartyLicensesRequest,
     ) -> crate::runtime::Call<
-        'a,
-        crate::runtime::call::Json<
-            ::std::vec::Vec<crate::types::UnassignThirdPartyLicensesItem>,
-        >,
+        ::std::vec::Vec<crate::types::UnassignThirdPartyLicensesItem>,
         UnassignThirdPartyLicensesQuery,
     > {
-        crate::runtime::Call::new(
+        crate::runtime::Call::json(
             self.client,
             crate::runtime::Endpoint::new(
                 ::reqwest::Method::POST,

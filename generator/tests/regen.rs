@@ -40,6 +40,47 @@ fn generated_client_is_up_to_date() {
 }
 
 #[test]
+fn the_generated_crate_declares_the_workspace_rust_version() {
+    let output = generate(&root().join("docs-input")).output.expect("output");
+    let manifest = &output.files[Path::new("Cargo.toml")];
+    let declared = format!("rust-version = \"{}\"", env!("CARGO_PKG_RUST_VERSION"));
+    assert!(
+        !env!("CARGO_PKG_RUST_VERSION").is_empty(),
+        "the workspace declares one"
+    );
+    assert!(manifest.contains(&declared), "{manifest}");
+}
+
+#[test]
+fn each_sample_is_written_once_and_read_with_include_str() {
+    let output = generate(&root().join("docs-input")).output.expect("output");
+    let samples: Vec<_> = output
+        .files
+        .iter()
+        .filter(|(p, _)| p.starts_with("tests/api/samples"))
+        .collect();
+    assert!(!samples.is_empty());
+    let tests: String = output
+        .files
+        .iter()
+        .filter(|(p, _)| p.starts_with("tests/api") && p.extension().is_some_and(|e| e == "rs"))
+        .map(|(_, t)| t.as_str())
+        .collect();
+    for (path, text) in samples {
+        let rel = path.strip_prefix("tests/api").expect("under tests/api");
+        let rel = rel.to_string_lossy();
+        assert!(tests.contains(&format!("\"{rel}\"")), "{rel} is read");
+        // The sample's text is in its file, not in the test code (where
+        // it would be a string literal, escaped).
+        let escaped = format!("{text:?}");
+        let literal = &escaped[1..escaped.len() - 1];
+        if literal.len() > 40 {
+            assert!(!tests.contains(literal), "{rel} inlined");
+        }
+    }
+}
+
+#[test]
 fn generation_is_deterministic() {
     let a = generate(&root().join("docs-input")).output.expect("output");
     let b = generate(&root().join("docs-input")).output.expect("output");
@@ -97,12 +138,13 @@ fn write_replaces_the_tree_and_keeps_target() {
 }
 
 /// The emitted code of the seed endpoints (the runtime is copied verbatim
-/// and tested in `generator/runtime`, so it is left out).
+/// and tested in `generator/runtime`, and the sample files are the pages'
+/// samples as written, so they are left out).
 #[test]
 fn emitted_code_snapshots() {
     let output = generate(&root().join("docs-input")).output.expect("output");
     for (path, text) in &output.files {
-        if path.starts_with("src/runtime") {
+        if path.starts_with("src/runtime") || path.starts_with("tests/api/samples") {
             continue;
         }
         let name = path.to_string_lossy().replace(['/', '.'], "_");

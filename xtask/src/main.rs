@@ -6,8 +6,9 @@
 //!   files and fails instead of writing.
 //! - `bench [DIR]`: parse speed of the release generator over a docs tree
 //!   (default `../shared/corpus/site`), in process and end to end.
-//! - `bench-client [DIR] [--feature F]`: what the crate generated from a
-//!   docs tree costs its users to build and test.
+//! - `bench-client [DIR] [--feature F] [--runtime-only] [--crate CRATE]`:
+//!   what the crate generated from a docs tree costs its users to build
+//!   and test, and what a call costs beside raw reqwest.
 //! - `features [DIR]`: builds the crate generated from a docs tree with
 //!   each feature alone (and none), warnings denied.
 //! - `stats [DIR]`: the types and operations the generator resolves.
@@ -31,8 +32,9 @@ tasks:
                 generate the client crate (default docs-input -> generated-client);
                 --check fails, listing stale files, instead of writing
   bench [DIR]   parse speed over DIR (default ../shared/corpus/site), release build
-  bench-client [DIR] [--feature F]
-                build and test cost of the crate generated from DIR (default ../shared/corpus/site)
+  bench-client [DIR] [--feature F] [--runtime-only] [--crate CRATE]
+                build and test cost of the crate generated from DIR (default
+                ../shared/corpus/site), and a call's cost beside raw reqwest
   features [DIR] [--only F,G,…] [--target-dir DIR]
                 build the crate generated from DIR with each feature alone, warnings denied
   stats [DIR]   structs, enums, their origins, merged duplicates, raw-JSON share, paging
@@ -45,16 +47,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("bench") => bench(args.get(1).map(PathBuf::from)),
         Some("bench-client") => {
-            let mut docs = None;
-            let mut feature = None;
-            let mut it = args[1..].iter();
-            while let Some(a) = it.next() {
-                match a.as_str() {
-                    "--feature" => feature = it.next().cloned(),
-                    other => docs = Some(PathBuf::from(other)),
-                }
-            }
-            bench_client::bench_client(docs, feature)
+            bench_client::Args::parse(&args[1..]).and_then(bench_client::bench_client)
         }
         Some("api-diff") => api_diff::Args::parse(&args[1..]).and_then(|a| api_diff::api_diff(&a)),
         Some("features") => features::features(&args[1..]),

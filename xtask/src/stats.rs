@@ -11,7 +11,6 @@ use generator::parse;
 use generator::resolve::names::Invented;
 use generator::resolve::{self, carriers, OpBody, OpResponse, Origin, RustType, TypeDef};
 
-
 fn pct(part: usize, whole: usize) -> String {
     if whole == 0 {
         "-".into()

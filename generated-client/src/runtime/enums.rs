@@ -1,6 +1,8 @@
 //! SuperOffice's string enums: the values the pages list as variants, and
 //! any other value the server sends kept in `Other`, so a new value never
-//! fails a response.
+//! fails a response. The enums are `#[non_exhaustive]`: a value the pages
+//! add later becomes a variant without breaking a `match` (which has a `_`
+//! arm).
 
 /// Defines a string enum of the API: the listed variants with their wire
 /// values, an `Other(String)` for values the documentation does not list,
@@ -20,6 +22,7 @@ macro_rules! string_enum {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         $vis enum $name {
             $( $(#[$vmeta])* $variant, )*
             /// A value the documentation does not list.

@@ -1,12 +1,18 @@
 //! The error of every call: the server said no ([`Error::Api`]), the
 //! request never got an answer ([`Error::Transport`]), or the answer did not
-//! have the documented shape ([`Error::Decode`]).
+//! have the documented shape ([`Error::Decode`]); and the errors of the
+//! layers above, kept here so every layer can report them without knowing
+//! the others: a credentials source's ([`CredentialsError`]), a tenant
+//! lookup's, a refused path or redirect.
 //!
 //! Error messages and `Debug` output never contain credentials: the
 //! `Authorization` and `SO-AppToken` values are not part of any error.
 
 use std::fmt;
 use std::time::Duration;
+
+/// Any error a [`Credentials`](super::Credentials) source reports.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// What went wrong with a call.
 #[derive(Debug)]
@@ -40,7 +46,7 @@ pub enum Error {
     /// The client's [`Credentials`](super::Credentials) source failed,
     /// took too long, or gave an unusable value (the error says which
     /// step, never the value).
-    Credentials(super::credentials::CredentialsError),
+    Credentials(CredentialsError),
     /// Where an Online tenant's API is could not be found out: the state
     /// service failed, or its answer was unusable. Nothing was sent to the
     /// tenant.
@@ -90,9 +96,6 @@ pub struct ApiError {
     pub attempts: u32,
     /// How long the server asked to wait (`Retry-After`), when it said so.
     pub retry_after: Option<Duration>,
-    /// Whether a redirect to another origin took the credentials off the
-    /// request this answers (so a `401` says nothing about them).
-    pub credentials_dropped: bool,
 }
 
 /// No usable answer: the connection failed, or the call ran out of time.
@@ -143,16 +146,6 @@ impl Error {
             _ => None,
         }
     }
-
-    /// Counts `earlier` attempts (before a renewal or a move) in the
-    /// attempts of a sent call's error.
-    pub(crate) fn add_attempts(&mut self, earlier: u32) {
-        match self {
-            Error::Api(e) => e.attempts = e.attempts.saturating_add(earlier),
-            Error::Transport(e) => e.attempts = e.attempts.saturating_add(earlier),
-            _ => {}
-        }
-    }
 }
 
 impl ApiError {
@@ -167,7 +160,6 @@ impl ApiError {
             error_type,
             attempts: 1,
             retry_after: None,
-            credentials_dropped: false,
         }
     }
 
@@ -403,6 +395,109 @@ impl std::error::Error for Error {
 impl From<reqwest::Error> for Error {
     fn from(e: reqwest::Error) -> Self {
         Error::Transport(TransportError::new(e, 1))
+    }
+}
+
+/// Which request to the source failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialsStep {
+    /// Getting the first value ([`Credentials::authorization`](super::Credentials::authorization)).
+    Authorization,
+    /// Renewing after a `401` ([`Credentials::renew`](super::Credentials::renew)).
+    Renew,
+}
+
+/// A [`Credentials`](super::Credentials) source failed, took too long, or gave a value that
+/// cannot be sent as a header. Never contains the value.
+#[derive(Debug)]
+pub struct CredentialsError {
+    /// What the client asked the source for.
+    pub step: CredentialsStep,
+    /// What went wrong.
+    kind: CredentialsFailure,
+}
+
+#[derive(Debug)]
+enum CredentialsFailure {
+    /// The source reported an error.
+    Source(BoxError),
+    /// The source did not answer within the call's time limit.
+    TimedOut(Duration),
+    /// The value has a character a header cannot carry (a line break).
+    Unsendable,
+    /// The source failed for another call while this one waited for it
+    /// (so it is asked once, not once for every waiting call).
+    Shared,
+}
+
+impl CredentialsError {
+    /// The source reported `error`.
+    pub(crate) fn failed(step: CredentialsStep, error: BoxError) -> Self {
+        Self::of(step, CredentialsFailure::Source(error))
+    }
+
+    /// The source did not answer within `limit`.
+    pub(crate) fn timed_out(step: CredentialsStep, limit: Duration) -> Self {
+        Self::of(step, CredentialsFailure::TimedOut(limit))
+    }
+
+    /// The value cannot be sent as a header.
+    pub(crate) fn unsendable(step: CredentialsStep) -> Self {
+        Self::of(step, CredentialsFailure::Unsendable)
+    }
+
+    /// The source failed for another call while this one waited.
+    pub(crate) fn shared(step: CredentialsStep) -> Self {
+        Self::of(step, CredentialsFailure::Shared)
+    }
+
+    fn of(step: CredentialsStep, kind: CredentialsFailure) -> Self {
+        CredentialsError { step, kind }
+    }
+
+    /// The error the source reported, if it reported one.
+    pub fn source_error(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        match &self.kind {
+            CredentialsFailure::Source(e) => Some(e.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// The source did not answer in time.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self.kind, CredentialsFailure::TimedOut(_))
+    }
+}
+
+impl std::fmt::Display for CredentialsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let step = match self.step {
+            CredentialsStep::Authorization => "give the Authorization value",
+            CredentialsStep::Renew => "renew the Authorization value after a 401",
+        };
+        match &self.kind {
+            CredentialsFailure::Source(e) => write!(f, "the credentials source failed to {step}: {e}"),
+            CredentialsFailure::TimedOut(limit) => {
+                write!(f, "the credentials source did not {step} within {limit:?}")
+            }
+            CredentialsFailure::Unsendable => write!(
+                f,
+                "the credentials source was asked to {step} and gave a value that cannot be sent as a header"
+            ),
+            CredentialsFailure::Shared => write!(
+                f,
+                "the credentials source failed to {step} for another call while this one waited"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CredentialsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            CredentialsFailure::Source(e) => Some(e.as_ref()),
+            _ => None,
+        }
     }
 }
 

@@ -1,37 +1,54 @@
-//! The hand-written runtime of the generated SuperOffice WebAPI client:
-//! the client (base URL or Online tenant, authentication, headers, time
-//! limits), one call's life (path, query, body, sending, decoding),
-//! retries, safe redirects, credentials that renew themselves, tenants that
-//! move, paging as a stream, tracing (the `tracing` feature), the error
-//! type and SuperOffice's date-times.
+//! The hand-written runtime of the generated SuperOffice WebAPI client.
+//!
+//! It is built in layers; each module uses only the layers below it (a
+//! test in `tests/layers.rs` fails on any import that goes up or across):
+//!
+//! | layer | modules | what they own |
+//! | --- | --- | --- |
+//! | 0 | [`datetime`], [`carrier`], `flight` | leaves: SuperOffice's date-times, how carriers travel as JSON, one-at-a-time asks with shared failures |
+//! | 1 | [`endpoint`], [`enums`] | what a generated method says about its endpoint, body and query values; string enums |
+//! | 2 | [`error`], `testing` | every error type, credentials' and tenants' included; the sample tests' JSON comparison |
+//! | 3 | `trace` | spans and events (the `tracing` feature) |
+//! | 4 | [`url`] | API roots, path segments, the URL of a call |
+//! | 5 | [`retry`], [`redirect`] | when to try again and how long to wait; which redirects to follow and what to strip |
+//! | 6 | `transport` | one attempt: the request, its redirects, the whole answer |
+//! | 7 | [`credentials`], [`tenant`] | the policies that act on an answer: renewing credentials after `401`, finding a tenant that moved after `421` |
+//! | 8 | [`client`], `classify` | the client's configuration; the one classifier that says what follows an attempt |
+//! | 9 | `orchestrator` | the one attempt loop: endpoint, identity, transmit, classify |
+//! | 10 | [`call`], [`paging`] | a call as the generated methods return it; paging as a stream |
 //!
 //! The generator copies these files into the generated crate as its
 //! `runtime` module, so everything here refers to its siblings through
-//! `super::`, never `crate::`.
+//! `super::`, never `crate::`. The end-to-end tests are in `tests/`, which
+//! is not copied.
 
 pub mod call;
 pub mod carrier;
+mod classify;
 pub mod client;
 pub mod credentials;
 pub mod datetime;
+pub mod endpoint;
 pub mod enums;
 pub mod error;
 mod flight;
+mod orchestrator;
 pub mod paging;
-pub mod path;
 pub mod redirect;
 pub mod retry;
-mod send;
 pub mod tenant;
 #[doc(hidden)]
 pub mod testing;
 mod trace;
+mod transport;
+pub mod url;
 
-pub use call::{Call, Endpoint, NoQuery, QueryParams, QueryValue};
+pub use call::Call;
 pub use client::{Auth, Client, ClientBuilder, Headers, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-pub use credentials::{Credentials, CredentialsError};
+pub use credentials::Credentials;
 pub use datetime::DateTime;
-pub use error::{ApiError, DecodeError, Error, TransportError};
+pub use endpoint::{Endpoint, NoQuery, QueryParams, QueryValue};
+pub use error::{ApiError, CredentialsError, DecodeError, Error, TransportError};
 pub use paging::{PageAnswer, Rows, Window};
 pub use retry::RetryPolicy;
 pub use tenant::Environment;

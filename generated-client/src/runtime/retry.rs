@@ -98,6 +98,24 @@ impl RetryPolicy {
     }
 }
 
+/// How one call is sent: its time limit per attempt, its retry policy, and
+/// whether it is safe to send twice.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Plan {
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+    pub repeatable: bool,
+}
+
+impl Plan {
+    /// The longest a whole exchange by this plan may take (every attempt
+    /// and the longest wait): how long a call waits for another call's
+    /// tenant lookup.
+    pub fn patience(&self) -> Duration {
+        self.timeout.saturating_mul(self.retry.attempts()) + self.retry.max_delay
+    }
+}
+
 /// `GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS` and `TRACE`: methods that mean
 /// the same when sent twice.
 pub(crate) fn is_idempotent(method: &reqwest::Method) -> bool {

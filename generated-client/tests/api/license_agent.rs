@@ -10,7 +10,9 @@ fn unassign_third_party_licenses_request_sample_round_trips() {
     common::round_trip::<
         crate_under_test::types::UnassignThirdPartyLicensesRequest,
     >(
-        "{\n  \"AssociateId\": 326,\n  \"ModuleOwner\": \"saepe\",\n  \"ModuleLicenseNames\": [\n    \"Watsica-Kirlin\",\n    \"Jakubowski, Baumbach and Maggio\"\n  ]\n}",
+        ::std::include_str!(
+            "samples/license_agent/v1LicenseAgent_UnassignThirdPartyLicenses.request.json"
+        ),
     );
 }
 
@@ -19,31 +21,31 @@ fn unassign_third_party_licenses_response_sample_decodes() {
     common::round_trip::<
         ::std::vec::Vec<crate_under_test::types::UnassignThirdPartyLicensesItem>,
     >(
-        "[\n  {\n    \"Unrestricted\": true,\n    \"Total\": 247,\n    \"Tooltip\": \"explicabo\",\n    \"CanAssign\": true,\n    \"Free\": 694,\n    \"InUse\": 1002,\n    \"IsHidden\": false,\n    \"Assigned\": true,\n    \"ModuleLicenseId\": 471,\n    \"Name\": \"Lehner Inc and Sons\",\n    \"Description\": \"Switchable zero defect strategy\",\n    \"PrerequisiteModuleName\": \"Swift, Armstrong and Dibbert\",\n    \"SortOrder\": 24,\n    \"ExtraFlags\": 109,\n    \"TableRight\": null,\n    \"FieldProperties\": {\n      \"fieldName\": {\n        \"FieldRight\": null,\n        \"FieldType\": \"System.String\",\n        \"FieldLength\": 983\n      }\n    }\n  }\n]",
+        ::std::include_str!(
+            "samples/license_agent/v1LicenseAgent_UnassignThirdPartyLicenses.response.json"
+        ),
     );
 }
 
 #[tokio::test]
 async fn unassign_third_party_licenses_calls_the_documented_endpoint() {
+    let sent = ::std::include_str!(
+        "samples/license_agent/v1LicenseAgent_UnassignThirdPartyLicenses.request.json"
+    );
     let request: crate_under_test::types::UnassignThirdPartyLicensesRequest = common::decode(
-        "{\n  \"AssociateId\": 326,\n  \"ModuleOwner\": \"saepe\",\n  \"ModuleLicenseNames\": [\n    \"Watsica-Kirlin\",\n    \"Jakubowski, Baumbach and Maggio\"\n  ]\n}",
+        sent,
+    );
+    let answer = ::std::include_str!(
+        "samples/license_agent/v1LicenseAgent_UnassignThirdPartyLicenses.response.json"
     );
     let server = common::Expect::call(
             "POST",
             "/api/v1/Agents/License/UnassignThirdPartyLicenses",
         )
-        .json_body(
-            "{\n  \"AssociateId\": 326,\n  \"ModuleOwner\": \"saepe\",\n  \"ModuleLicenseNames\": [\n    \"Watsica-Kirlin\",\n    \"Jakubowski, Baumbach and Maggio\"\n  ]\n}",
-        )
-        .answer(
-            200u16,
-            "[\n  {\n    \"Unrestricted\": true,\n    \"Total\": 247,\n    \"Tooltip\": \"explicabo\",\n    \"CanAssign\": true,\n    \"Free\": 694,\n    \"InUse\": 1002,\n    \"IsHidden\": false,\n    \"Assigned\": true,\n    \"ModuleLicenseId\": 471,\n    \"Name\": \"Lehner Inc and Sons\",\n    \"Description\": \"Switchable zero defect strategy\",\n    \"PrerequisiteModuleName\": \"Swift, Armstrong and Dibbert\",\n    \"SortOrder\": 24,\n    \"ExtraFlags\": 109,\n    \"TableRight\": null,\n    \"FieldProperties\": {\n      \"fieldName\": {\n        \"FieldRight\": null,\n        \"FieldType\": \"System.String\",\n        \"FieldLength\": 983\n      }\n    }\n  }\n]",
-        )
+        .json_body(sent)
+        .answer(200u16, answer)
         .await;
     let client = common::client(&server);
     let result = client.license_agent().unassign_third_party_licenses(&request).await;
-    common::assert_answer(
-        &result.expect("the call succeeds"),
-        "[\n  {\n    \"Unrestricted\": true,\n    \"Total\": 247,\n    \"Tooltip\": \"explicabo\",\n    \"CanAssign\": true,\n    \"Free\": 694,\n    \"InUse\": 1002,\n    \"IsHidden\": false,\n    \"Assigned\": true,\n    \"ModuleLicenseId\": 471,\n    \"Name\": \"Lehner Inc and Sons\",\n    \"Description\": \"Switchable zero defect strategy\",\n    \"PrerequisiteModuleName\": \"Swift, Armstrong and Dibbert\",\n    \"SortOrder\": 24,\n    \"ExtraFlags\": 109,\n    \"TableRight\": null,\n    \"FieldProperties\": {\n      \"fieldName\": {\n        \"FieldRight\": null,\n        \"FieldType\": \"System.String\",\n        \"FieldLength\": 983\n      }\n    }\n  }\n]",
-    );
+    common::assert_answer(&result.expect("the call succeeds"), answer);
 }

@@ -9,17 +9,21 @@ use superoffice_webapi as crate_under_test;
 fn make_retired_request_sample_round_trips() {
     common::round_trip::<
         crate_under_test::types::MakeRetiredRequest,
-    >("{\n  \"AssociateId\": 155,\n  \"Retired\": true\n}");
+    >(::std::include_str!("samples/user_agent/v1UserAgent_MakeRetired.request.json"));
 }
 
 #[tokio::test]
 async fn make_retired_calls_the_documented_endpoint() {
-    let request: crate_under_test::types::MakeRetiredRequest = common::decode(
-        "{\n  \"AssociateId\": 155,\n  \"Retired\": true\n}",
+    let sent = ::std::include_str!(
+        "samples/user_agent/v1UserAgent_MakeRetired.request.json"
+    );
+    let request: crate_under_test::types::MakeRetiredRequest = common::decode(sent);
+    let answer = ::std::include_str!(
+        "samples/user_agent/v1UserAgent_MakeRetired.response.txt"
     );
     let server = common::Expect::call("POST", "/api/v1/Agents/User/MakeRetired")
-        .json_body("{\n  \"AssociateId\": 155,\n  \"Retired\": true\n}")
-        .answer(204u16, "null")
+        .json_body(sent)
+        .answer(204u16, answer)
         .await;
     let client = common::client(&server);
     let result = client.user_agent().make_retired(&request).await;
@@ -30,40 +34,32 @@ async fn make_retired_calls_the_documented_endpoint() {
 fn save_user_request_sample_round_trips() {
     common::round_trip::<
         crate_under_test::types::User,
-    >(
-        "{\n  \"AssociateId\": 837,\n  \"Name\": \"Kub, Bernier and Cartwright\",\n  \"Rank\": 631,\n  \"Tooltip\": \"minus\",\n  \"LicenseOwners\": [\n    {\n      \"Name\": \"Lueilwitz Group\",\n      \"Description\": \"Polarised context-sensitive encryption\",\n      \"RestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"UnrestrictedModuleLicenses\": [\n        {},\n        {}\n      ]\n    },\n    {\n      \"Name\": \"Lueilwitz Group\",\n      \"Description\": \"Polarised context-sensitive encryption\",\n      \"RestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"UnrestrictedModuleLicenses\": [\n        {},\n        {}\n      ]\n    }\n  ],\n  \"Role\": null,\n  \"UserGroup\": null,\n  \"OtherGroups\": [\n    {\n      \"Value\": \"provident\",\n      \"Tooltip\": \"facilis\",\n      \"Id\": 428,\n      \"Rank\": 630,\n      \"Deleted\": false\n    },\n    {\n      \"Value\": \"provident\",\n      \"Tooltip\": \"facilis\",\n      \"Id\": 428,\n      \"Rank\": 630,\n      \"Deleted\": false\n    }\n  ],\n  \"Person\": null,\n  \"Deleted\": true,\n  \"Lastlogin\": \"2019-11-18T03:40:48.1879959+01:00\",\n  \"Lastlogout\": \"2005-04-01T03:40:48.1879959+02:00\",\n  \"EjUserId\": 179,\n  \"RequestSignature\": \"veniam\",\n  \"Type\": \"AnonymousAssociate\",\n  \"IsPersonRetired\": false,\n  \"IsOnTravel\": false,\n  \"Credentials\": [\n    {\n      \"Type\": null,\n      \"Value\": \"qui\",\n      \"DisplayValue\": \"repudiandae\"\n    },\n    {\n      \"Type\": null,\n      \"Value\": \"qui\",\n      \"DisplayValue\": \"repudiandae\"\n    }\n  ],\n  \"UserName\": \"Bradtke, Champlin and Waters\",\n  \"TicketCategories\": [\n    {\n      \"Id\": 844,\n      \"Name\": \"Johnston LLC\",\n      \"ToolTip\": \"Ullam voluptatem quo eos libero nostrum.\",\n      \"Deleted\": true,\n      \"Rank\": 787,\n      \"Type\": \"fugit\",\n      \"ChildItems\": [\n        {},\n        {}\n      ],\n      \"IconHint\": \"distinctio\",\n      \"ColorBlock\": 921,\n      \"ExtraInfo\": \"maxime\",\n      \"StyleHint\": \"impedit\",\n      \"FullName\": \"Mrs. Spencer Darrion Barton\"\n    }\n  ],\n  \"NickName\": \"Gerlach Group\",\n  \"WaitingForApproval\": false,\n  \"ExtraFields\": {\n    \"ExtraFields1\": \"quia\",\n    \"ExtraFields2\": \"est\"\n  },\n  \"CustomFields\": {\n    \"CustomFields1\": \"laboriosam\",\n    \"CustomFields2\": \"nulla\"\n  },\n  \"PostSaveCommands\": [\n    {\n      \"Name\": \"Ryan, Miller and Torp\",\n      \"DisplayName\": \"Lueilwitz, Maggio and Turcotte\",\n      \"Description\": \"Multi-lateral multi-state system engine\",\n      \"ToolTip\": \"Doloremque et fugit eos.\",\n      \"Actions\": \"Implicit\",\n      \"ActionData\": \"numquam\"\n    },\n    {\n      \"Name\": \"Ryan, Miller and Torp\",\n      \"DisplayName\": \"Lueilwitz, Maggio and Turcotte\",\n      \"Description\": \"Multi-lateral multi-state system engine\",\n      \"ToolTip\": \"Doloremque et fugit eos.\",\n      \"Actions\": \"Implicit\",\n      \"ActionData\": \"numquam\"\n    }\n  ]\n}",
-    );
+    >(::std::include_str!("samples/user_agent/v1UserAgent_SaveUser.request.json"));
 }
 
 #[test]
 fn save_user_response_sample_decodes() {
     common::round_trip::<
         crate_under_test::types::User,
-    >(
-        "{\n  \"AssociateId\": 386,\n  \"Name\": \"O'Reilly, Quigley and Wisoky\",\n  \"Rank\": 601,\n  \"Tooltip\": \"quidem\",\n  \"LicenseOwners\": [\n    {\n      \"Name\": \"Doyle, Gulgowski and Hartmann\",\n      \"Description\": \"Phased content-based contingency\",\n      \"RestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"UnrestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.String\",\n          \"FieldLength\": 515\n        }\n      }\n    },\n    {\n      \"Name\": \"Doyle, Gulgowski and Hartmann\",\n      \"Description\": \"Phased content-based contingency\",\n      \"RestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"UnrestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.String\",\n          \"FieldLength\": 515\n        }\n      }\n    }\n  ],\n  \"Role\": null,\n  \"UserGroup\": null,\n  \"OtherGroups\": [\n    {\n      \"Value\": \"reiciendis\",\n      \"Tooltip\": \"laboriosam\",\n      \"Id\": 797,\n      \"Rank\": 894,\n      \"Deleted\": false,\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.String\",\n          \"FieldLength\": 540\n        }\n      }\n    }\n  ],\n  \"Person\": null,\n  \"Deleted\": true,\n  \"Lastlogin\": \"2025-05-30T03:40:48.2036224+02:00\",\n  \"Lastlogout\": \"1998-07-16T03:40:48.2036224+02:00\",\n  \"EjUserId\": 828,\n  \"RequestSignature\": \"sapiente\",\n  \"Type\": \"AnonymousAssociate\",\n  \"IsPersonRetired\": true,\n  \"IsOnTravel\": true,\n  \"Credentials\": [\n    {\n      \"Type\": null,\n      \"Value\": \"ipsum\",\n      \"DisplayValue\": \"ipsam\",\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.Int32\",\n          \"FieldLength\": 174\n        }\n      }\n    },\n    {\n      \"Type\": null,\n      \"Value\": \"ipsum\",\n      \"DisplayValue\": \"ipsam\",\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.Int32\",\n          \"FieldLength\": 174\n        }\n      }\n    }\n  ],\n  \"UserName\": \"Hermiston-Goyette\",\n  \"TicketCategories\": [\n    {\n      \"Id\": 79,\n      \"Name\": \"Rodriguez-Lynch\",\n      \"ToolTip\": \"Iusto est consequatur suscipit vitae sed necessitatibus architecto.\",\n      \"Deleted\": true,\n      \"Rank\": 400,\n      \"Type\": \"explicabo\",\n      \"ChildItems\": [\n        {},\n        {}\n      ],\n      \"IconHint\": \"sed\",\n      \"ColorBlock\": 612,\n      \"ExtraInfo\": \"dolorem\",\n      \"StyleHint\": \"quo\",\n      \"FullName\": \"Carlo Wunsch\",\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.String\",\n          \"FieldLength\": 947\n        }\n      }\n    }\n  ],\n  \"NickName\": \"Gerlach, Rosenbaum and Gusikowski\",\n  \"WaitingForApproval\": true,\n  \"ExtraFields\": {\n    \"ExtraFields1\": \"voluptas\",\n    \"ExtraFields2\": \"maxime\"\n  },\n  \"CustomFields\": {\n    \"CustomFields1\": \"accusamus\",\n    \"CustomFields2\": \"a\"\n  },\n  \"PostSaveCommands\": [\n    {\n      \"Name\": \"Kovacek Inc and Sons\",\n      \"DisplayName\": \"Schulist Inc and Sons\",\n      \"Description\": \"Decentralized impactful concept\",\n      \"ToolTip\": \"Et sunt similique eligendi natus consequatur aut.\",\n      \"Actions\": \"Implicit\",\n      \"ActionData\": \"natus\",\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.Int32\",\n          \"FieldLength\": 486\n        }\n      }\n    }\n  ],\n  \"TableRight\": null,\n  \"FieldProperties\": {\n    \"fieldName\": {\n      \"FieldRight\": null,\n      \"FieldType\": \"System.String\",\n      \"FieldLength\": 713\n    }\n  }\n}",
-    );
+    >(::std::include_str!("samples/user_agent/v1UserAgent_SaveUser.response.json"));
 }
 
 #[tokio::test]
 async fn save_user_calls_the_documented_endpoint() {
-    let request: crate_under_test::types::User = common::decode(
-        "{\n  \"AssociateId\": 837,\n  \"Name\": \"Kub, Bernier and Cartwright\",\n  \"Rank\": 631,\n  \"Tooltip\": \"minus\",\n  \"LicenseOwners\": [\n    {\n      \"Name\": \"Lueilwitz Group\",\n      \"Description\": \"Polarised context-sensitive encryption\",\n      \"RestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"UnrestrictedModuleLicenses\": [\n        {},\n        {}\n      ]\n    },\n    {\n      \"Name\": \"Lueilwitz Group\",\n      \"Description\": \"Polarised context-sensitive encryption\",\n      \"RestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"UnrestrictedModuleLicenses\": [\n        {},\n        {}\n      ]\n    }\n  ],\n  \"Role\": null,\n  \"UserGroup\": null,\n  \"OtherGroups\": [\n    {\n      \"Value\": \"provident\",\n      \"Tooltip\": \"facilis\",\n      \"Id\": 428,\n      \"Rank\": 630,\n      \"Deleted\": false\n    },\n    {\n      \"Value\": \"provident\",\n      \"Tooltip\": \"facilis\",\n      \"Id\": 428,\n      \"Rank\": 630,\n      \"Deleted\": false\n    }\n  ],\n  \"Person\": null,\n  \"Deleted\": true,\n  \"Lastlogin\": \"2019-11-18T03:40:48.1879959+01:00\",\n  \"Lastlogout\": \"2005-04-01T03:40:48.1879959+02:00\",\n  \"EjUserId\": 179,\n  \"RequestSignature\": \"veniam\",\n  \"Type\": \"AnonymousAssociate\",\n  \"IsPersonRetired\": false,\n  \"IsOnTravel\": false,\n  \"Credentials\": [\n    {\n      \"Type\": null,\n      \"Value\": \"qui\",\n      \"DisplayValue\": \"repudiandae\"\n    },\n    {\n      \"Type\": null,\n      \"Value\": \"qui\",\n      \"DisplayValue\": \"repudiandae\"\n    }\n  ],\n  \"UserName\": \"Bradtke, Champlin and Waters\",\n  \"TicketCategories\": [\n    {\n      \"Id\": 844,\n      \"Name\": \"Johnston LLC\",\n      \"ToolTip\": \"Ullam voluptatem quo eos libero nostrum.\",\n      \"Deleted\": true,\n      \"Rank\": 787,\n      \"Type\": \"fugit\",\n      \"ChildItems\": [\n        {},\n        {}\n      ],\n      \"IconHint\": \"distinctio\",\n      \"ColorBlock\": 921,\n      \"ExtraInfo\": \"maxime\",\n      \"StyleHint\": \"impedit\",\n      \"FullName\": \"Mrs. Spencer Darrion Barton\"\n    }\n  ],\n  \"NickName\": \"Gerlach Group\",\n  \"WaitingForApproval\": false,\n  \"ExtraFields\": {\n    \"ExtraFields1\": \"quia\",\n    \"ExtraFields2\": \"est\"\n  },\n  \"CustomFields\": {\n    \"CustomFields1\": \"laboriosam\",\n    \"CustomFields2\": \"nulla\"\n  },\n  \"PostSaveCommands\": [\n    {\n      \"Name\": \"Ryan, Miller and Torp\",\n      \"DisplayName\": \"Lueilwitz, Maggio and Turcotte\",\n      \"Description\": \"Multi-lateral multi-state system engine\",\n      \"ToolTip\": \"Doloremque et fugit eos.\",\n      \"Actions\": \"Implicit\",\n      \"ActionData\": \"numquam\"\n    },\n    {\n      \"Name\": \"Ryan, Miller and Torp\",\n      \"DisplayName\": \"Lueilwitz, Maggio and Turcotte\",\n      \"Description\": \"Multi-lateral multi-state system engine\",\n      \"ToolTip\": \"Doloremque et fugit eos.\",\n      \"Actions\": \"Implicit\",\n      \"ActionData\": \"numquam\"\n    }\n  ]\n}",
+    let sent = ::std::include_str!(
+        "samples/user_agent/v1UserAgent_SaveUser.request.json"
+    );
+    let request: crate_under_test::types::User = common::decode(sent);
+    let answer = ::std::include_str!(
+        "samples/user_agent/v1UserAgent_SaveUser.response.json"
     );
     let server = common::Expect::call("POST", "/api/v1/Agents/User/SaveUser")
-        .json_body(
-            "{\n  \"AssociateId\": 837,\n  \"Name\": \"Kub, Bernier and Cartwright\",\n  \"Rank\": 631,\n  \"Tooltip\": \"minus\",\n  \"LicenseOwners\": [\n    {\n      \"Name\": \"Lueilwitz Group\",\n      \"Description\": \"Polarised context-sensitive encryption\",\n      \"RestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"UnrestrictedModuleLicenses\": [\n        {},\n        {}\n      ]\n    },\n    {\n      \"Name\": \"Lueilwitz Group\",\n      \"Description\": \"Polarised context-sensitive encryption\",\n      \"RestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"UnrestrictedModuleLicenses\": [\n        {},\n        {}\n      ]\n    }\n  ],\n  \"Role\": null,\n  \"UserGroup\": null,\n  \"OtherGroups\": [\n    {\n      \"Value\": \"provident\",\n      \"Tooltip\": \"facilis\",\n      \"Id\": 428,\n      \"Rank\": 630,\n      \"Deleted\": false\n    },\n    {\n      \"Value\": \"provident\",\n      \"Tooltip\": \"facilis\",\n      \"Id\": 428,\n      \"Rank\": 630,\n      \"Deleted\": false\n    }\n  ],\n  \"Person\": null,\n  \"Deleted\": true,\n  \"Lastlogin\": \"2019-11-18T03:40:48.1879959+01:00\",\n  \"Lastlogout\": \"2005-04-01T03:40:48.1879959+02:00\",\n  \"EjUserId\": 179,\n  \"RequestSignature\": \"veniam\",\n  \"Type\": \"AnonymousAssociate\",\n  \"IsPersonRetired\": false,\n  \"IsOnTravel\": false,\n  \"Credentials\": [\n    {\n      \"Type\": null,\n      \"Value\": \"qui\",\n      \"DisplayValue\": \"repudiandae\"\n    },\n    {\n      \"Type\": null,\n      \"Value\": \"qui\",\n      \"DisplayValue\": \"repudiandae\"\n    }\n  ],\n  \"UserName\": \"Bradtke, Champlin and Waters\",\n  \"TicketCategories\": [\n    {\n      \"Id\": 844,\n      \"Name\": \"Johnston LLC\",\n      \"ToolTip\": \"Ullam voluptatem quo eos libero nostrum.\",\n      \"Deleted\": true,\n      \"Rank\": 787,\n      \"Type\": \"fugit\",\n      \"ChildItems\": [\n        {},\n        {}\n      ],\n      \"IconHint\": \"distinctio\",\n      \"ColorBlock\": 921,\n      \"ExtraInfo\": \"maxime\",\n      \"StyleHint\": \"impedit\",\n      \"FullName\": \"Mrs. Spencer Darrion Barton\"\n    }\n  ],\n  \"NickName\": \"Gerlach Group\",\n  \"WaitingForApproval\": false,\n  \"ExtraFields\": {\n    \"ExtraFields1\": \"quia\",\n    \"ExtraFields2\": \"est\"\n  },\n  \"CustomFields\": {\n    \"CustomFields1\": \"laboriosam\",\n    \"CustomFields2\": \"nulla\"\n  },\n  \"PostSaveCommands\": [\n    {\n      \"Name\": \"Ryan, Miller and Torp\",\n      \"DisplayName\": \"Lueilwitz, Maggio and Turcotte\",\n      \"Description\": \"Multi-lateral multi-state system engine\",\n      \"ToolTip\": \"Doloremque et fugit eos.\",\n      \"Actions\": \"Implicit\",\n      \"ActionData\": \"numquam\"\n    },\n    {\n      \"Name\": \"Ryan, Miller and Torp\",\n      \"DisplayName\": \"Lueilwitz, Maggio and Turcotte\",\n      \"Description\": \"Multi-lateral multi-state system engine\",\n      \"ToolTip\": \"Doloremque et fugit eos.\",\n      \"Actions\": \"Implicit\",\n      \"ActionData\": \"numquam\"\n    }\n  ]\n}",
-        )
-        .answer(
-            200u16,
-            "{\n  \"AssociateId\": 386,\n  \"Name\": \"O'Reilly, Quigley and Wisoky\",\n  \"Rank\": 601,\n  \"Tooltip\": \"quidem\",\n  \"LicenseOwners\": [\n    {\n      \"Name\": \"Doyle, Gulgowski and Hartmann\",\n      \"Description\": \"Phased content-based contingency\",\n      \"RestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"UnrestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.String\",\n          \"FieldLength\": 515\n        }\n      }\n    },\n    {\n      \"Name\": \"Doyle, Gulgowski and Hartmann\",\n      \"Description\": \"Phased content-based contingency\",\n      \"RestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"UnrestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.String\",\n          \"FieldLength\": 515\n        }\n      }\n    }\n  ],\n  \"Role\": null,\n  \"UserGroup\": null,\n  \"OtherGroups\": [\n    {\n      \"Value\": \"reiciendis\",\n      \"Tooltip\": \"laboriosam\",\n      \"Id\": 797,\n      \"Rank\": 894,\n      \"Deleted\": false,\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.String\",\n          \"FieldLength\": 540\n        }\n      }\n    }\n  ],\n  \"Person\": null,\n  \"Deleted\": true,\n  \"Lastlogin\": \"2025-05-30T03:40:48.2036224+02:00\",\n  \"Lastlogout\": \"1998-07-16T03:40:48.2036224+02:00\",\n  \"EjUserId\": 828,\n  \"RequestSignature\": \"sapiente\",\n  \"Type\": \"AnonymousAssociate\",\n  \"IsPersonRetired\": true,\n  \"IsOnTravel\": true,\n  \"Credentials\": [\n    {\n      \"Type\": null,\n      \"Value\": \"ipsum\",\n      \"DisplayValue\": \"ipsam\",\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.Int32\",\n          \"FieldLength\": 174\n        }\n      }\n    },\n    {\n      \"Type\": null,\n      \"Value\": \"ipsum\",\n      \"DisplayValue\": \"ipsam\",\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.Int32\",\n          \"FieldLength\": 174\n        }\n      }\n    }\n  ],\n  \"UserName\": \"Hermiston-Goyette\",\n  \"TicketCategories\": [\n    {\n      \"Id\": 79,\n      \"Name\": \"Rodriguez-Lynch\",\n      \"ToolTip\": \"Iusto est consequatur suscipit vitae sed necessitatibus architecto.\",\n      \"Deleted\": true,\n      \"Rank\": 400,\n      \"Type\": \"explicabo\",\n      \"ChildItems\": [\n        {},\n        {}\n      ],\n      \"IconHint\": \"sed\",\n      \"ColorBlock\": 612,\n      \"ExtraInfo\": \"dolorem\",\n      \"StyleHint\": \"quo\",\n      \"FullName\": \"Carlo Wunsch\",\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.String\",\n          \"FieldLength\": 947\n        }\n      }\n    }\n  ],\n  \"NickName\": \"Gerlach, Rosenbaum and Gusikowski\",\n  \"WaitingForApproval\": true,\n  \"ExtraFields\": {\n    \"ExtraFields1\": \"voluptas\",\n    \"ExtraFields2\": \"maxime\"\n  },\n  \"CustomFields\": {\n    \"CustomFields1\": \"accusamus\",\n    \"CustomFields2\": \"a\"\n  },\n  \"PostSaveCommands\": [\n    {\n      \"Name\": \"Kovacek Inc and Sons\",\n      \"DisplayName\": \"Schulist Inc and Sons\",\n      \"Description\": \"Decentralized impactful concept\",\n      \"ToolTip\": \"Et sunt similique eligendi natus consequatur aut.\",\n      \"Actions\": \"Implicit\",\n      \"ActionData\": \"natus\",\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.Int32\",\n          \"FieldLength\": 486\n        }\n      }\n    }\n  ],\n  \"TableRight\": null,\n  \"FieldProperties\": {\n    \"fieldName\": {\n      \"FieldRight\": null,\n      \"FieldType\": \"System.String\",\n      \"FieldLength\": 713\n    }\n  }\n}",
-        )
+        .json_body(sent)
+        .answer(200u16, answer)
         .await;
     let client = common::client(&server);
     let result = client.user_agent().save_user(&request).await;
-    common::assert_answer(
-        &result.expect("the call succeeds"),
-        "{\n  \"AssociateId\": 386,\n  \"Name\": \"O'Reilly, Quigley and Wisoky\",\n  \"Rank\": 601,\n  \"Tooltip\": \"quidem\",\n  \"LicenseOwners\": [\n    {\n      \"Name\": \"Doyle, Gulgowski and Hartmann\",\n      \"Description\": \"Phased content-based contingency\",\n      \"RestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"UnrestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.String\",\n          \"FieldLength\": 515\n        }\n      }\n    },\n    {\n      \"Name\": \"Doyle, Gulgowski and Hartmann\",\n      \"Description\": \"Phased content-based contingency\",\n      \"RestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"UnrestrictedModuleLicenses\": [\n        {},\n        {}\n      ],\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.String\",\n          \"FieldLength\": 515\n        }\n      }\n    }\n  ],\n  \"Role\": null,\n  \"UserGroup\": null,\n  \"OtherGroups\": [\n    {\n      \"Value\": \"reiciendis\",\n      \"Tooltip\": \"laboriosam\",\n      \"Id\": 797,\n      \"Rank\": 894,\n      \"Deleted\": false,\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.String\",\n          \"FieldLength\": 540\n        }\n      }\n    }\n  ],\n  \"Person\": null,\n  \"Deleted\": true,\n  \"Lastlogin\": \"2025-05-30T03:40:48.2036224+02:00\",\n  \"Lastlogout\": \"1998-07-16T03:40:48.2036224+02:00\",\n  \"EjUserId\": 828,\n  \"RequestSignature\": \"sapiente\",\n  \"Type\": \"AnonymousAssociate\",\n  \"IsPersonRetired\": true,\n  \"IsOnTravel\": true,\n  \"Credentials\": [\n    {\n      \"Type\": null,\n      \"Value\": \"ipsum\",\n      \"DisplayValue\": \"ipsam\",\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.Int32\",\n          \"FieldLength\": 174\n        }\n      }\n    },\n    {\n      \"Type\": null,\n      \"Value\": \"ipsum\",\n      \"DisplayValue\": \"ipsam\",\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.Int32\",\n          \"FieldLength\": 174\n        }\n      }\n    }\n  ],\n  \"UserName\": \"Hermiston-Goyette\",\n  \"TicketCategories\": [\n    {\n      \"Id\": 79,\n      \"Name\": \"Rodriguez-Lynch\",\n      \"ToolTip\": \"Iusto est consequatur suscipit vitae sed necessitatibus architecto.\",\n      \"Deleted\": true,\n      \"Rank\": 400,\n      \"Type\": \"explicabo\",\n      \"ChildItems\": [\n        {},\n        {}\n      ],\n      \"IconHint\": \"sed\",\n      \"ColorBlock\": 612,\n      \"ExtraInfo\": \"dolorem\",\n      \"StyleHint\": \"quo\",\n      \"FullName\": \"Carlo Wunsch\",\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.String\",\n          \"FieldLength\": 947\n        }\n      }\n    }\n  ],\n  \"NickName\": \"Gerlach, Rosenbaum and Gusikowski\",\n  \"WaitingForApproval\": true,\n  \"ExtraFields\": {\n    \"ExtraFields1\": \"voluptas\",\n    \"ExtraFields2\": \"maxime\"\n  },\n  \"CustomFields\": {\n    \"CustomFields1\": \"accusamus\",\n    \"CustomFields2\": \"a\"\n  },\n  \"PostSaveCommands\": [\n    {\n      \"Name\": \"Kovacek Inc and Sons\",\n      \"DisplayName\": \"Schulist Inc and Sons\",\n      \"Description\": \"Decentralized impactful concept\",\n      \"ToolTip\": \"Et sunt similique eligendi natus consequatur aut.\",\n      \"Actions\": \"Implicit\",\n      \"ActionData\": \"natus\",\n      \"TableRight\": null,\n      \"FieldProperties\": {\n        \"fieldName\": {\n          \"FieldRight\": null,\n          \"FieldType\": \"System.Int32\",\n          \"FieldLength\": 486\n        }\n      }\n    }\n  ],\n  \"TableRight\": null,\n  \"FieldProperties\": {\n    \"fieldName\": {\n      \"FieldRight\": null,\n      \"FieldType\": \"System.String\",\n      \"FieldLength\": 713\n    }\n  }\n}",
-    );
+    common::assert_answer(&result.expect("the call succeeds"), answer);
 }
 
 #[test]
@@ -71,20 +67,26 @@ fn set_external_user_info_request_sample_round_trips() {
     common::round_trip::<
         crate_under_test::types::SetExternalUserInfoRequest,
     >(
-        "{\n  \"AssociateId\": 160,\n  \"UserName\": \"Sipes Inc and Sons\",\n  \"Password\": \"qui\",\n  \"IsActive\": true,\n  \"RoleId\": 179,\n  \"ExternalUserInfoModification\": \"Active\"\n}",
+        ::std::include_str!(
+            "samples/user_agent/v1UserAgent_SetExternalUserInfo.request.json"
+        ),
     );
 }
 
 #[tokio::test]
 async fn set_external_user_info_calls_the_documented_endpoint() {
+    let sent = ::std::include_str!(
+        "samples/user_agent/v1UserAgent_SetExternalUserInfo.request.json"
+    );
     let request: crate_under_test::types::SetExternalUserInfoRequest = common::decode(
-        "{\n  \"AssociateId\": 160,\n  \"UserName\": \"Sipes Inc and Sons\",\n  \"Password\": \"qui\",\n  \"IsActive\": true,\n  \"RoleId\": 179,\n  \"ExternalUserInfoModification\": \"Active\"\n}",
+        sent,
+    );
+    let answer = ::std::include_str!(
+        "samples/user_agent/v1UserAgent_SetExternalUserInfo.response.txt"
     );
     let server = common::Expect::call("POST", "/api/v1/Agents/User/SetExternalUserInfo")
-        .json_body(
-            "{\n  \"AssociateId\": 160,\n  \"UserName\": \"Sipes Inc and Sons\",\n  \"Password\": \"qui\",\n  \"IsActive\": true,\n  \"RoleId\": 179,\n  \"ExternalUserInfoModification\": \"Active\"\n}",
-        )
-        .answer(204u16, "null")
+        .json_body(sent)
+        .answer(204u16, answer)
         .await;
     let client = common::client(&server);
     let result = client.user_agent().set_external_user_info(&request).await;
@@ -95,35 +97,43 @@ async fn set_external_user_info_calls_the_documented_endpoint() {
 fn set_user_presence_status_request_sample_round_trips() {
     common::round_trip::<
         crate_under_test::types::SetUserPresenceStatusRequest,
-    >("{\n  \"AssociateId\": 259,\n  \"UserPresenceStatus\": null\n}");
+    >(
+        ::std::include_str!(
+            "samples/user_agent/v1UserAgent_SetUserPresenceStatus.request.json"
+        ),
+    );
 }
 
 #[test]
 fn set_user_presence_status_response_sample_decodes() {
     common::round_trip::<
         crate_under_test::types::UserPresenceStatus,
-    >("{\n  \"Status\": \"StatusDeleted\",\n  \"Message\": \"sint\"\n}");
+    >(
+        ::std::include_str!(
+            "samples/user_agent/v1UserAgent_SetUserPresenceStatus.response.json"
+        ),
+    );
 }
 
 #[tokio::test]
 async fn set_user_presence_status_calls_the_documented_endpoint() {
+    let sent = ::std::include_str!(
+        "samples/user_agent/v1UserAgent_SetUserPresenceStatus.request.json"
+    );
     let request: crate_under_test::types::SetUserPresenceStatusRequest = common::decode(
-        "{\n  \"AssociateId\": 259,\n  \"UserPresenceStatus\": null\n}",
+        sent,
+    );
+    let answer = ::std::include_str!(
+        "samples/user_agent/v1UserAgent_SetUserPresenceStatus.response.json"
     );
     let server = common::Expect::call(
             "POST",
             "/api/v1/Agents/User/SetUserPresenceStatus",
         )
-        .json_body("{\n  \"AssociateId\": 259,\n  \"UserPresenceStatus\": null\n}")
-        .answer(
-            200u16,
-            "{\n  \"Status\": \"StatusDeleted\",\n  \"Message\": \"sint\"\n}",
-        )
+        .json_body(sent)
+        .answer(200u16, answer)
         .await;
     let client = common::client(&server);
     let result = client.user_agent().set_user_presence_status(&request).await;
-    common::assert_answer(
-        &result.expect("the call succeeds"),
-        "{\n  \"Status\": \"StatusDeleted\",\n  \"Message\": \"sint\"\n}",
-    );
+    common::assert_answer(&result.expect("the call succeeds"), answer);
 }

@@ -1,15 +1,20 @@
-//! The [`Client`]: a base URL (or an Online tenant that is looked up),
-//! credentials and default headers, shared by every call.
+//! The [`Client`]'s configuration: a base URL (or an Online tenant that is
+//! looked up), credentials, default headers, time limits and the retry
+//! policy, shared by every call. It sends nothing itself: the
+//! orchestrator does, with what the client holds.
 
 use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION};
+
 use super::credentials::{Credentials, Renewer, Source};
 use super::error::Error;
+use super::redirect;
 use super::retry::RetryPolicy;
-use super::send::Plan;
-use super::tenant::{Environment, Located, Tenant};
+use super::tenant::{Environment, Tenant};
+use super::url;
 
 /// How calls authenticate.
 #[derive(Clone, PartialEq, Eq)]
@@ -102,6 +107,16 @@ impl std::fmt::Debug for Headers {
 }
 
 impl Headers {
+    /// No header is set.
+    pub fn is_empty(&self) -> bool {
+        self.app_token.is_none()
+            && self.accept_language.is_none()
+            && self.so_language.is_none()
+            && self.so_culture.is_none()
+            && self.so_time_zone.is_none()
+            && self.extra.is_empty()
+    }
+
     /// These headers with `over`'s values where it has them.
     pub fn merged(&self, over: &Headers) -> Headers {
         let pick = |a: &Option<String>, b: &Option<String>| b.clone().or_else(|| a.clone());
@@ -309,9 +324,9 @@ impl ClientBuilder {
     /// a fragment.
     pub fn build(self) -> Result<Client, Error> {
         let (place, https) = match &self.target {
-            Target::Url(url) => {
-                let base = api_root(url).map_err(|why| {
-                    Error::Config(format!("base URL `{}`: {why}", without_userinfo(url)))
+            Target::Url(raw) => {
+                let base = url::api_root(raw).map_err(|why| {
+                    Error::Config(format!("base URL `{}`: {why}", url::without_userinfo(raw)))
                 })?;
                 let https = base.scheme() == "https";
                 (Place::Fixed(base), https)
@@ -331,12 +346,15 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("the HTTP client: {e}")))?,
         };
+        let authorization = self.auth.header_value();
+        let base_headers = header_map(&self.headers, authorization.as_deref())?;
         Ok(Client {
             inner: Arc::new(Inner {
                 place,
                 auth: self.auth,
                 renewer: self.credentials.map(Renewer::new),
                 headers: self.headers,
+                base_headers,
                 http,
                 timeout: self.timeout,
                 retry: self.retry,
@@ -345,43 +363,40 @@ impl ClientBuilder {
     }
 }
 
-/// The root documented paths (`/api/v1/…`) are appended to, from a base
-/// URL: an `http`/`https` URL without credentials, query or fragment, less
-/// a trailing `/` and a final `/api` (an on-site `…/api` root); or why it
-/// is unusable.
-pub(crate) fn api_root(raw: &str) -> Result<reqwest::Url, String> {
-    let base = reqwest::Url::parse(raw.trim()).map_err(|e| e.to_string())?;
-    if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
-        return Err("expected an http:// or https:// URL".into());
+/// `Accept`, the SuperOffice headers and an `Authorization` value, as sent.
+pub(crate) fn header_map(
+    headers: &Headers,
+    authorization: Option<&str>,
+) -> Result<HeaderMap, Error> {
+    let mut map = HeaderMap::new();
+    map.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    if let Some(auth) = authorization {
+        map.insert(AUTHORIZATION, header_value("Authorization", auth)?);
     }
-    if !base.username().is_empty() || base.password().is_some() {
-        return Err("credentials belong in `.basic(…)`, not in the URL".into());
+    for (name, value) in headers.pairs() {
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::Config(format!("`{name}` is not a header name")))?;
+        map.append(header, header_value(name, value)?);
     }
-    if base.query().is_some() || base.fragment().is_some() {
-        return Err("expected no query or fragment".into());
-    }
-    let mut root = base.as_str().trim_end_matches('/').to_string();
-    if root.to_ascii_lowercase().ends_with("/api") {
-        root.truncate(root.len() - 4);
-    }
-    reqwest::Url::parse(&root).map_err(|e| e.to_string())
+    Ok(map)
 }
 
-/// A URL as typed, for error messages: any `user:password@` shown as `***@`.
-pub(crate) fn without_userinfo(url: &str) -> String {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    let authority_end = url[start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| start + i);
-    match url[start..authority_end].rfind('@') {
-        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
-        None => url.to_string(),
+/// A header value, marked sensitive (never printed, never indexed by
+/// HTTP/2 header compression) when it carries credentials. A value that
+/// cannot be sent (a line break) is a configuration error that names the
+/// header but not the value.
+pub(crate) fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
+    let mut v = HeaderValue::from_str(value)
+        .map_err(|_| Error::Config(format!("the value of header `{name}` cannot be sent")))?;
+    if HeaderName::from_bytes(name.as_bytes()).is_ok_and(|n| redirect::is_secret(&n)) {
+        v.set_sensitive(true);
     }
+    Ok(v)
 }
 
 /// Where a built client's calls go.
 #[derive(Debug)]
-enum Place {
+pub(crate) enum Place {
     /// The base URL without a trailing slash or `/api`; documented paths
     /// (`/api/v1/…`) are appended to it.
     Fixed(reqwest::Url),
@@ -390,15 +405,32 @@ enum Place {
     Tenant(Box<Tenant>),
 }
 
-#[derive(Debug)]
 struct Inner {
     place: Place,
     auth: Auth,
     renewer: Option<Renewer>,
     headers: Headers,
+    /// `Accept`, the client's headers and a static `Authorization`,
+    /// checked once when the client is built.
+    base_headers: HeaderMap,
     http: reqwest::Client,
     timeout: Duration,
     retry: RetryPolicy,
+}
+
+/// Shows the configuration, never a secret (the headers as sent are
+/// left out: they hold the values).
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("place", &self.place)
+            .field("auth", &self.auth)
+            .field("credentials", &self.renewer)
+            .field("headers", &self.headers)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A SuperOffice WebAPI client. Cheap to clone; clones share connections.
@@ -467,26 +499,15 @@ impl Client {
         self.inner.renewer.as_ref()
     }
 
-    /// The base URL of a call: the fixed one, or where the tenant is now
-    /// (with the generation of the lookup, for [`moved`](Self::moved)).
-    pub(crate) async fn locate(
-        &self,
-        plan: Plan,
-    ) -> Result<(Cow<'_, reqwest::Url>, Option<u64>), Error> {
-        match &self.inner.place {
-            Place::Fixed(base) => Ok((Cow::Borrowed(base), None)),
-            Place::Tenant(t) => {
-                let Located { base, generation } = t.locate(&self.inner.http, plan).await?;
-                Ok((Cow::Owned(base), Some(generation)))
-            }
-        }
+    /// Where calls go: a fixed base URL, or a tenant that is looked up.
+    pub(crate) fn place(&self) -> &Place {
+        &self.inner.place
     }
 
-    /// A call to the tenant's location of lookup `generation` got `421`.
-    pub(crate) fn moved(&self, generation: u64) {
-        if let Place::Tenant(t) = &self.inner.place {
-            t.moved(generation);
-        }
+    /// `Accept`, the client's headers and a static `Authorization`, ready
+    /// to send.
+    pub(crate) fn base_headers(&self) -> &HeaderMap {
+        &self.inner.base_headers
     }
 
     /// The headers sent with every call.
@@ -512,6 +533,32 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_header_that_cannot_be_sent_fails_the_build_without_its_value() {
+        let err = Client::builder("https://h.example")
+            .bearer("secret\r\nX-Evil: 1")
+            .build()
+            .expect_err("unsendable");
+        assert!(matches!(err, Error::Config(_)), "{err:?}");
+        assert!(!err.to_string().contains("secret"), "{err}");
+        let client = Client::builder("https://h.example")
+            .bearer("secret")
+            .app_token("app")
+            .build()
+            .expect("client");
+        let map = client.base_headers();
+        assert!(map
+            .get("authorization")
+            .is_some_and(HeaderValue::is_sensitive));
+        assert!(map
+            .get("so-apptoken")
+            .is_some_and(HeaderValue::is_sensitive));
+        assert_eq!(
+            map.get("accept").map(|v| v.as_bytes()),
+            Some(&b"application/json"[..])
+        );
+    }
 
     #[test]
     fn base64_matches_the_documented_sample() {

@@ -1,4 +1,6 @@
-//! Online tenants that move between hosts.
+//! Online tenants that move between hosts: a policy layer that keeps where
+//! a tenant is, looks it up (through the request it is given a way to
+//! send) and forgets it after a `421`.
 //!
 //! SuperOffice Online moves a tenant from one host to another to balance
 //! load, and publishes where each tenant is at
@@ -30,6 +32,7 @@
 //! [`Error::TenantUnavailable`] naming the state, without calling the API;
 //! such a state is not kept, so the next call asks again.
 
+use std::future::Future;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -38,7 +41,8 @@ use reqwest::{Method, Url};
 
 use super::error::Error;
 use super::flight::Flight;
-use super::send::{self, Plan, Prepared};
+use super::transport::Prepared;
+use super::url;
 
 /// How long a tenant's location is kept when its state has no usable
 /// `ValidUntil`.
@@ -139,10 +143,10 @@ impl Tenant {
                 "tenant id `{id}`: expected letters, digits, `-` and `_`, like `Cust12345`"
             )));
         }
-        let base = super::client::api_root(env.state_base()).map_err(|why| {
+        let base = url::api_root(env.state_base()).map_err(|why| {
             Error::Config(format!(
                 "state service `{}`: {why}",
-                super::client::without_userinfo(env.state_base())
+                url::without_userinfo(env.state_base())
             ))
         })?;
         let state_url = Url::parse(&format!(
@@ -182,14 +186,18 @@ impl Tenant {
         cache.place.as_ref().map(|(base, _)| base.clone())
     }
 
-    /// The tenant's base URL: the one kept, or the state service's answer.
-    pub async fn locate(&self, http: &reqwest::Client, plan: Plan) -> Result<Located, Error> {
+    /// The tenant's base URL: the one kept, or the state service's answer,
+    /// asked for with `look_up` (which sends a request and gives the body
+    /// of its successful answer). Waiting for another call's lookup takes
+    /// at most `wait`.
+    pub async fn locate<F, Fut>(&self, wait: Duration, look_up: F) -> Result<Located, Error>
+    where
+        F: FnOnce(Prepared) -> Fut,
+        Fut: Future<Output = Result<bytes::Bytes, Error>>,
+    {
         if let Some(l) = self.kept(chrono::Utc::now()) {
             return Ok(l);
         }
-        // Waiting for another call's lookup takes no longer than a lookup may.
-        let attempts = plan.retry.max_attempts.max(1);
-        let wait = plan.timeout.saturating_mul(attempts) + plan.retry.max_delay;
         let turn = self
             .flight
             .turn(wait)
@@ -216,7 +224,7 @@ impl Tenant {
                 },
             });
         }
-        let outcome = self.look_up(http, plan).await;
+        let outcome = self.look_up(look_up).await;
         turn.ended(outcome.as_ref().err().map(|e| match e {
             Error::TenantUnavailable { state, .. } => Failed::Unavailable(state.clone()),
             Error::TenantLookup { reason, .. } => Failed::Lookup(reason.clone()),
@@ -236,26 +244,30 @@ impl Tenant {
         self.cache.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Asks the state service where the tenant is, and until when.
-    async fn look_up(
-        &self,
-        http: &reqwest::Client,
-        plan: Plan,
-    ) -> Result<(Url, chrono::DateTime<chrono::Utc>), Error> {
-        super::trace::resolving(&self.id);
+    /// The request that asks the state service where the tenant is: no
+    /// credentials, JSON.
+    fn state_request(&self) -> Prepared {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let req = Prepared {
+        Prepared {
             method: Method::GET,
             url: self.state_url.clone(),
             headers,
             body: None,
-        };
-        let plan = Plan {
-            repeatable: true,
-            ..plan
-        };
-        let sent = send::send(http, &req, plan)
+        }
+    }
+
+    /// Asks the state service where the tenant is, and until when.
+    async fn look_up<F, Fut>(
+        &self,
+        look_up: F,
+    ) -> Result<(Url, chrono::DateTime<chrono::Utc>), Error>
+    where
+        F: FnOnce(Prepared) -> Fut,
+        Fut: Future<Output = Result<bytes::Bytes, Error>>,
+    {
+        super::trace::resolving(&self.id);
+        let body = look_up(self.state_request())
             .await
             .map_err(|e| Error::TenantLookup {
                 tenant: self.id.clone(),
@@ -263,7 +275,7 @@ impl Tenant {
                 source: Some(Box::new(e)),
             })?;
         let now = chrono::Utc::now();
-        let (base, until) = read_state(&sent.body, &self.id, self.domain, self.is_https(), now)?;
+        let (base, until) = read_state(&body, &self.id, self.domain, self.is_https(), now)?;
         super::trace::resolved(&self.id, base.host_str().unwrap_or_default());
         let least = now + chrono::Duration::from_std(MIN_TENANT_TTL).unwrap_or_default();
         Ok((base, until.max(least)))
@@ -328,8 +340,8 @@ fn read_state(
         (_, Some(api)) if !api.trim().is_empty() => api,
         _ => return Err(bad("the state has no `Endpoint` or `Api` URL".into())),
     };
-    let shown = super::client::without_userinfo(raw);
-    let base = super::client::api_root(raw).map_err(|why| bad(format!("`{shown}`: {why}")))?;
+    let shown = url::without_userinfo(raw);
+    let base = url::api_root(raw).map_err(|why| bad(format!("`{shown}`: {why}")))?;
     match domain {
         Some(domain) => {
             let host = base.host_str().unwrap_or_default().to_ascii_lowercase();
@@ -364,12 +376,7 @@ fn parse_time(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
-    use wiremock::matchers::{method, path};
-    use wiremock::{Mock, MockServer, ResponseTemplate};
 
-    use super::super::call::{Body, Call, Empty, Endpoint};
-    use super::super::client::Client;
-    use super::super::retry::RetryPolicy;
     use super::*;
 
     fn now() -> chrono::DateTime<chrono::Utc> {
@@ -403,7 +410,7 @@ mod tests {
         .expect("running");
         assert_eq!(base.as_str(), "https://online2.superoffice.com/Cust12345");
         assert_eq!(until, parse_time("2026-11-23T12:00:00Z").expect("time"));
-        let url = super::super::path::url(&base, "/api/v1/Contact/5", &[]).expect("url");
+        let url = url::url(&base, "/api/v1/Contact/5", &[]).expect("url");
         assert_eq!(
             url.as_str(),
             "https://online2.superoffice.com/Cust12345/api/v1/Contact/5"
@@ -507,295 +514,5 @@ mod tests {
             "https://sod.superoffice.com/api/state/Cust12345"
         );
         assert!(Tenant::new(&Environment::Custom("localhost:1".into()), "C").is_err());
-    }
-
-    /// A state service at `/api/state/Cust1` on its own mock server.
-    async fn state_service() -> MockServer {
-        MockServer::start().await
-    }
-
-    fn running_at(host: &MockServer, valid_until: &str) -> ResponseTemplate {
-        ResponseTemplate::new(200).set_body_json(json!({
-            "ContextIdentifier": "Cust1",
-            "Endpoint": format!("{}/Cust1", host.uri()),
-            "State": "Running",
-            "IsRunning": true,
-            "ValidUntil": valid_until,
-            "Api": format!("{}/Cust1/api", host.uri()),
-        }))
-    }
-
-    fn client(states: &MockServer) -> Client {
-        Client::tenant(Environment::Custom(states.uri()), "Cust1")
-            .bearer("secret-token")
-            .retry(RetryPolicy::none())
-            .build()
-            .expect("client")
-    }
-
-    fn call(client: &Client) -> Call<'_, Empty> {
-        Call::new(
-            client,
-            Endpoint::new(reqwest::Method::POST, "test_X", "/api/v1/x"),
-            "/api/v1/x".into(),
-            Body::json(&json!({"A": 1})),
-        )
-    }
-
-    async fn count(server: &MockServer) -> usize {
-        server.received_requests().await.unwrap_or_default().len()
-    }
-
-    const LATER: &str = "2999-01-01T00:00:00Z";
-
-    #[tokio::test]
-    async fn a_tenant_that_moves_is_followed() {
-        let states = state_service().await;
-        let a = MockServer::start().await;
-        let b = MockServer::start().await;
-        Mock::given(path("/api/state/Cust1"))
-            .respond_with(running_at(&a, LATER))
-            .up_to_n_times(1)
-            .mount(&states)
-            .await;
-        Mock::given(path("/api/state/Cust1"))
-            .respond_with(running_at(&b, LATER))
-            .mount(&states)
-            .await;
-        Mock::given(method("POST"))
-            .and(path("/Cust1/api/v1/x"))
-            .respond_with(ResponseTemplate::new(204))
-            .up_to_n_times(1)
-            .mount(&a)
-            .await;
-        Mock::given(path("/Cust1/api/v1/x"))
-            .respond_with(ResponseTemplate::new(421))
-            .mount(&a)
-            .await;
-        Mock::given(method("POST"))
-            .and(path("/Cust1/api/v1/x"))
-            .and(wiremock::matchers::header(
-                "authorization",
-                "Bearer secret-token",
-            ))
-            .respond_with(ResponseTemplate::new(204))
-            .mount(&b)
-            .await;
-        let c = client(&states);
-        assert_eq!(c.url("/api/v1/x"), None);
-        call(&c).await.expect("first call, on A");
-        assert_eq!(
-            c.url("/api/v1/x"),
-            Some(format!("{}/Cust1/api/v1/x", a.uri()))
-        );
-        call(&c).await.expect("second call: 421 on A, then B");
-        assert_eq!(
-            (count(&states).await, count(&a).await, count(&b).await),
-            (2, 2, 1)
-        );
-        assert_eq!(
-            c.url("/api/v1/x"),
-            Some(format!("{}/Cust1/api/v1/x", b.uri()))
-        );
-        // The state service gets no credentials.
-        let asked = states.received_requests().await.unwrap_or_default();
-        assert!(asked
-            .iter()
-            .all(|r| r.headers.get("authorization").is_none()));
-    }
-
-    #[tokio::test]
-    async fn a_second_421_is_the_error() {
-        let states = state_service().await;
-        let a = MockServer::start().await;
-        Mock::given(path("/api/state/Cust1"))
-            .respond_with(running_at(&a, LATER))
-            .mount(&states)
-            .await;
-        Mock::given(path("/Cust1/api/v1/x"))
-            .respond_with(ResponseTemplate::new(421))
-            .mount(&a)
-            .await;
-        let c = client(&states);
-        let err = call(&c).await.expect_err("misdirected twice");
-        assert_eq!(err.status(), Some(421));
-        assert_eq!(err.attempts(), Some(2));
-        assert_eq!((count(&states).await, count(&a).await), (2, 2));
-    }
-
-    #[tokio::test]
-    async fn the_location_is_kept_until_valid_until() {
-        let states = state_service().await;
-        let a = MockServer::start().await;
-        Mock::given(path("/api/state/Cust1"))
-            .respond_with(running_at(&a, LATER))
-            .mount(&states)
-            .await;
-        Mock::given(path("/Cust1/api/v1/x"))
-            .respond_with(ResponseTemplate::new(204))
-            .mount(&a)
-            .await;
-        let c = client(&states);
-        for _ in 0..3 {
-            call(&c).await.expect("ok");
-        }
-        assert_eq!((count(&states).await, count(&a).await), (1, 3));
-
-        // An answer valid until a moment past is kept for a while all the
-        // same (`MIN_TENANT_TTL`), not asked for again before every call.
-        let states = state_service().await;
-        Mock::given(path("/api/state/Cust1"))
-            .respond_with(running_at(&a, "2020-01-01T00:00:00Z"))
-            .mount(&states)
-            .await;
-        let c = client(&states);
-        for _ in 0..3 {
-            call(&c).await.expect("ok");
-        }
-        assert_eq!(count(&states).await, 1);
-    }
-
-    #[tokio::test]
-    async fn concurrent_first_calls_ask_the_state_service_once() {
-        let states = state_service().await;
-        let a = MockServer::start().await;
-        Mock::given(path("/api/state/Cust1"))
-            .respond_with(running_at(&a, LATER).set_delay(Duration::from_millis(100)))
-            .mount(&states)
-            .await;
-        Mock::given(path("/Cust1/api/v1/x"))
-            .respond_with(ResponseTemplate::new(204))
-            .mount(&a)
-            .await;
-        let c = client(&states);
-        let calls = (0..6).map(|_| call(&c).send());
-        for outcome in futures_util::future::join_all(calls).await {
-            outcome.expect("ok");
-        }
-        assert_eq!((count(&states).await, count(&a).await), (1, 6));
-    }
-
-    #[tokio::test]
-    async fn calls_that_all_get_421_look_the_tenant_up_again_once() {
-        let states = state_service().await;
-        let a = MockServer::start().await;
-        let b = MockServer::start().await;
-        Mock::given(path("/api/state/Cust1"))
-            .respond_with(running_at(&a, LATER))
-            .up_to_n_times(1)
-            .mount(&states)
-            .await;
-        Mock::given(path("/api/state/Cust1"))
-            .respond_with(running_at(&b, LATER).set_delay(Duration::from_millis(50)))
-            .mount(&states)
-            .await;
-        Mock::given(path("/Cust1/api/v1/x"))
-            .respond_with(ResponseTemplate::new(421))
-            .mount(&a)
-            .await;
-        Mock::given(path("/Cust1/api/v1/x"))
-            .respond_with(ResponseTemplate::new(204))
-            .mount(&b)
-            .await;
-        let c = client(&states);
-        let calls = (0..8).map(|_| call(&c).send());
-        for outcome in futures_util::future::join_all(calls).await {
-            outcome.expect("each call ends on B");
-        }
-        // One first lookup, one after the move: not one per call.
-        assert_eq!(count(&states).await, 2);
-        assert_eq!((count(&a).await, count(&b).await), (8, 8));
-    }
-
-    #[tokio::test]
-    async fn a_move_and_a_refusal_in_one_call_end_it_after_three_sends() {
-        use super::super::credentials::{BoxError, BoxFuture, Credentials};
-        struct Fixed;
-        impl Credentials for Fixed {
-            fn authorization(&self) -> BoxFuture<'_, Result<String, BoxError>> {
-                Box::pin(async { Ok("Bearer secret-token".to_string()) })
-            }
-        }
-        let states = state_service().await;
-        let a = MockServer::start().await;
-        let b = MockServer::start().await;
-        Mock::given(path("/api/state/Cust1"))
-            .respond_with(running_at(&a, LATER))
-            .up_to_n_times(1)
-            .mount(&states)
-            .await;
-        Mock::given(path("/api/state/Cust1"))
-            .respond_with(running_at(&b, LATER))
-            .mount(&states)
-            .await;
-        Mock::given(path("/Cust1/api/v1/x"))
-            .respond_with(ResponseTemplate::new(421))
-            .mount(&a)
-            .await;
-        Mock::given(path("/Cust1/api/v1/x"))
-            .respond_with(ResponseTemplate::new(401))
-            .mount(&b)
-            .await;
-        let c = Client::tenant(Environment::Custom(states.uri()), "Cust1")
-            .credentials(Fixed)
-            .retry(RetryPolicy::none())
-            .build()
-            .expect("client");
-        let err = call(&c).await.expect_err("refused on B");
-        assert_eq!(err.status(), Some(401));
-        // A once (421), B twice (401, then 401 after renewing): no more.
-        assert_eq!((count(&a).await, count(&b).await), (1, 2));
-        assert_eq!(count(&states).await, 2);
-    }
-
-    #[tokio::test]
-    async fn calls_waiting_on_a_failing_lookup_share_its_failure() {
-        let states = state_service().await;
-        Mock::given(path("/api/state/Cust1"))
-            .respond_with(ResponseTemplate::new(500).set_delay(Duration::from_millis(100)))
-            .mount(&states)
-            .await;
-        let c = client(&states);
-        let calls = (0..10).map(|_| call(&c).send());
-        for outcome in futures_util::future::join_all(calls).await {
-            let err = outcome.expect_err("no location");
-            assert!(matches!(err, Error::TenantLookup { .. }), "{err:?}");
-        }
-        // One lookup for the ten calls that arrived together.
-        assert_eq!(count(&states).await, 1);
-    }
-
-    #[tokio::test]
-    async fn a_tenant_that_is_not_running_is_not_called() {
-        let states = state_service().await;
-        let a = MockServer::start().await;
-        Mock::given(path("/api/state/Cust1"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-                "ContextIdentifier": "Cust1",
-                "Endpoint": format!("{}/Cust1", a.uri()),
-                "State": "OfflineMaintenance",
-                "IsRunning": false,
-            })))
-            .mount(&states)
-            .await;
-        let c = client(&states);
-        let err = call(&c).await.expect_err("offline");
-        assert_eq!(
-            err.to_string(),
-            "tenant `Cust1` is not available: its state is `OfflineMaintenance`"
-        );
-        assert_eq!(count(&a).await, 0);
-
-        // A state service that fails says so.
-        let states = state_service().await;
-        Mock::given(path("/api/state/Cust1"))
-            .respond_with(ResponseTemplate::new(404))
-            .mount(&states)
-            .await;
-        let err = call(&client(&states)).await.expect_err("unknown tenant");
-        assert_eq!(
-            err.to_string(),
-            "could not find where tenant `Cust1` is: the state service failed: the server answered 404"
-        );
     }
 }

@@ -39,12 +39,13 @@
 //! Struct fields are all `Option` and the carriers and query structs
 //! derive `Default`, so code that builds them with `..Default::default()`
 //! keeps compiling when a field is added; that is why an added field or
-//! optional query parameter is minor. An added enum value is minor because
-//! the enums already carry unknown values (`Other`), so code handling a
-//! response copes with new ones. Strictly, a struct literal without
-//! `..Default::default()` or a `match` without a `_` arm stops compiling on
-//! such an addition; the report follows the convention above, as the
-//! generated crate's docs build carriers with `..Default::default()`.
+//! optional query parameter is minor. An added enum value is minor: the
+//! enums are `#[non_exhaustive]`, so every `match` on one outside the crate
+//! already has a `_` arm, and they carry unknown values (`Other`), so code
+//! handling a response copes with new ones. Strictly, a struct literal
+//! without `..Default::default()` stops compiling when a field is added;
+//! the report follows the convention above, as the generated crate's docs
+//! build carriers with `..Default::default()`.
 //!
 //! # Pages with errors
 //!

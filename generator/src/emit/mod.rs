@@ -34,23 +34,32 @@ const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/src/lib.rs")),
     ("call.rs", include_str!("../../runtime/src/call.rs")),
     ("carrier.rs", include_str!("../../runtime/src/carrier.rs")),
+    ("classify.rs", include_str!("../../runtime/src/classify.rs")),
     ("client.rs", include_str!("../../runtime/src/client.rs")),
     (
         "credentials.rs",
         include_str!("../../runtime/src/credentials.rs"),
     ),
     ("datetime.rs", include_str!("../../runtime/src/datetime.rs")),
+    ("endpoint.rs", include_str!("../../runtime/src/endpoint.rs")),
     ("enums.rs", include_str!("../../runtime/src/enums.rs")),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
     ("flight.rs", include_str!("../../runtime/src/flight.rs")),
+    (
+        "orchestrator.rs",
+        include_str!("../../runtime/src/orchestrator.rs"),
+    ),
     ("paging.rs", include_str!("../../runtime/src/paging.rs")),
-    ("path.rs", include_str!("../../runtime/src/path.rs")),
     ("redirect.rs", include_str!("../../runtime/src/redirect.rs")),
     ("retry.rs", include_str!("../../runtime/src/retry.rs")),
-    ("send.rs", include_str!("../../runtime/src/send.rs")),
     ("tenant.rs", include_str!("../../runtime/src/tenant.rs")),
     ("testing.rs", include_str!("../../runtime/src/testing.rs")),
     ("trace.rs", include_str!("../../runtime/src/trace.rs")),
+    (
+        "transport.rs",
+        include_str!("../../runtime/src/transport.rs"),
+    ),
+    ("url.rs", include_str!("../../runtime/src/url.rs")),
 ];
 
 /// The files of the generated crate, by path relative to its root.
@@ -134,6 +143,8 @@ fn lib_file(api: &Api, example: &Example) -> TokenStream {
     doc.push(" ```".into());
     quote! {
         #( #![doc = #doc] )*
+        // docs.rs shows which feature each item needs.
+        #![cfg_attr(docsrs, feature(doc_cfg))]
 
         pub mod runtime;
         pub mod types;
@@ -250,6 +261,7 @@ fn templates(api: &Api, example: &Example, pages: usize) -> Result<Vec<(PathBuf,
         name => CRATE_NAME,
         crate => CRATE_NAME.replace('-', "_"),
         version => env!("CARGO_PKG_VERSION"),
+        rust_version => env!("CARGO_PKG_RUST_VERSION"),
         page_count => pages,
         groups => groups,
         defaults => default_features(api),
@@ -329,6 +341,10 @@ pub fn emit(api: &Api, page_count: usize) -> Result<Output, String> {
         ));
     }
     for g in api.groups.values() {
+        for (path, text) in samples::sample_files(g) {
+            out.files
+                .insert(PathBuf::from("tests/api").join(path), text);
+        }
         jobs.push((
             PathBuf::from(format!("src/{}.rs", g.module)),
             Box::new(move || Some(ops::group_file(g, &api.types))),
@@ -360,4 +376,23 @@ pub fn emit(api: &Api, page_count: usize) -> Result<Output, String> {
     out.files
         .insert("tests/api/main.rs".into(), rust_file(main)?);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_runtime_source_is_copied() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime/src");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .expect("runtime/src")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().replace("lib.rs", "mod.rs"))
+            .collect();
+        on_disk.sort();
+        let mut copied: Vec<String> = RUNTIME.iter().map(|(n, _)| n.to_string()).collect();
+        copied.sort();
+        assert_eq!(copied, on_disk);
+    }
 }

@@ -31,15 +31,13 @@ fn method_tokens(m: HttpMethod) -> TokenStream {
     }
 }
 
-/// The `Decode` marker of an operation's response.
-pub fn decode_type(r: &OpResponse) -> TokenStream {
+/// What an operation's call answers, and the `Call` constructor that
+/// decodes it.
+pub fn answer_type(r: &OpResponse) -> (TokenStream, TokenStream) {
     match r {
-        OpResponse::Empty => quote!(crate::runtime::call::Empty),
-        OpResponse::Bytes => quote!(crate::runtime::call::Raw),
-        OpResponse::Json(t) => {
-            let t = ty(t);
-            quote!(crate::runtime::call::Json<#t>)
-        }
+        OpResponse::Empty => (quote!(()), quote!(empty)),
+        OpResponse::Bytes => (quote!(::bytes::Bytes), quote!(bytes)),
+        OpResponse::Json(t) => (ty(t), quote!(json)),
     }
 }
 
@@ -128,13 +126,13 @@ fn method(op: &Operation) -> TokenStream {
             })
         }
     };
-    let decode = decode_type(&op.response);
-    let query = match &op.query {
+    let (answer, make) = answer_type(&op.response);
+    let call_type = match &op.query {
         Some(q) => {
             let q = ident(q);
-            quote!(#q)
+            quote!(crate::runtime::Call<#answer, #q>)
         }
-        None => quote!(crate::runtime::NoQuery),
+        None => quote!(crate::runtime::Call<#answer>),
     };
     let required = op.required_query.iter().map(|p| {
         let wire = &p.wire;
@@ -146,9 +144,9 @@ fn method(op: &Operation) -> TokenStream {
     let (encode, path) = path_expr(op);
     quote! {
         #doc
-        pub fn #name(&self, #(#args),*) -> crate::runtime::Call<'a, #decode, #query> {
+        pub fn #name(&self, #(#args),*) -> #call_type {
             #encode
-            crate::runtime::Call::new(
+            crate::runtime::Call::#make(
                 self.client,
                 crate::runtime::Endpoint::new(#http, #uid, #template),
                 #path,
@@ -355,17 +353,25 @@ pub fn group_file(group: &Group, space: &crate::resolve::TypeSpace) -> TokenStre
     let ty_name = ident(&group.type_name);
     let accessor = ident(&group.module);
     let title = &group.title;
-    let module_doc = format!(
-        " The {title}: {} endpoint{}. Reach it with [`Client::{}`](crate::Client::{}).",
+    let notes: String = group
+        .notes
+        .iter()
+        .map(|n| format!("\n\n{}", rustdoc_safe(n)))
+        .collect();
+    let module_doc: Vec<String> = format!(
+        "The {title}: {} endpoint{}. Reach it with [`Client::{}`](crate::Client::{}).{notes}",
         group.operations.len(),
         if group.operations.len() == 1 { "" } else { "s" },
         group.module,
         group.module
-    );
-    let struct_doc = format!(
-        " The {title}'s endpoints; see [`Client::{}`](crate::Client::{}).",
+    )
+    .lines()
+    .map(|l| format!(" {l}").trim_end().to_string())
+    .collect();
+    let struct_doc = raw_doc_attrs(&format!(
+        "The {title}'s endpoints; see [`Client::{}`](crate::Client::{}).{notes}",
         group.module, group.module
-    );
+    ));
     let accessor_doc = format!(" The {title}.");
     let methods = group.operations.iter().map(|op| {
         let rows = op.paging.as_ref().map(|p| {
@@ -383,9 +389,9 @@ pub fn group_file(group: &Group, space: &crate::resolve::TypeSpace) -> TokenStre
     });
     let queries = group.queries.iter().map(query_struct);
     quote! {
-        #![doc = #module_doc]
+        #( #![doc = #module_doc] )*
 
-        #[doc = #struct_doc]
+        #struct_doc
         #[derive(Debug, Clone, Copy)]
         pub struct #ty_name<'a> {
             client: &'a crate::runtime::Client,

@@ -60,8 +60,9 @@ fn path_args(op: &Operation) -> (Vec<TokenStream>, String) {
     (args, path)
 }
 
-/// A test that `text` decodes into `t` and encodes back to the same JSON.
-fn round_trip_test(name: &proc_macro2::Ident, t: &RustType, text: &str) -> TokenStream {
+/// A test that `text` (a sample's `include_str!`) decodes into `t` and
+/// encodes back to the same JSON.
+fn round_trip_test(name: &proc_macro2::Ident, t: &RustType, text: &TokenStream) -> TokenStream {
     let t = ty(t);
     quote! {
         #[test]
@@ -71,33 +72,116 @@ fn round_trip_test(name: &proc_macro2::Ident, t: &RustType, text: &str) -> Token
     }
 }
 
+/// The sample texts an operation's tests use, each written once to its
+/// own file under `tests/api/samples/` and read with `include_str!`.
+struct Used<'a> {
+    /// The request sample's JSON.
+    request: Option<&'a str>,
+    /// The answer as written, and whether it is JSON.
+    response: Option<(&'a str, bool)>,
+    /// The tests to make.
+    round_trip_request: bool,
+    decode_response: bool,
+    mock: bool,
+}
+
+/// Which tests an operation gets from its samples, and the samples they use.
+fn used(op: &Operation) -> Used<'_> {
+    let resp = op.samples.answer.as_ref();
+    let req_json = op.samples.request_json.as_deref();
+    let resp_json = resp.and_then(|r| r.json.as_deref());
+    let success = resp.is_some_and(|r| (200..300).contains(&r.status));
+    let round_trip_request = matches!(op.body, OpBody::Json { .. }) && req_json.is_some();
+    let decode_response =
+        matches!(op.response, OpResponse::Json(_)) && resp_json.is_some() && success;
+    let json_response = matches!(op.response, OpResponse::Json(_));
+    // A `null` sample for a typed answer shows nothing to compare.
+    let mock = resp.is_some()
+        && op.samples.has_request
+        && !(success && json_response && resp_json.is_none());
+    let request = (round_trip_request || (mock && matches!(op.body, OpBody::Json { .. })))
+        .then_some(req_json)
+        .flatten();
+    let response = (decode_response || mock)
+        .then(|| resp.map(|r| (r.raw.as_str(), r.json.is_some())))
+        .flatten();
+    Used {
+        request,
+        response,
+        round_trip_request,
+        decode_response,
+        mock,
+    }
+}
+
+/// Where a sample of `op` is kept, relative to `tests/api/`.
+fn sample_path(module: &str, op: &Operation, what: &str) -> String {
+    format!("samples/{module}/{}.{what}", op.uid)
+}
+
+/// `include_str!` of a sample file.
+fn include(path: &str) -> TokenStream {
+    quote!(::std::include_str!(#path))
+}
+
+/// The sample files of a group's tests: (path under `tests/api/`, text).
+pub fn sample_files(group: &Group) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for op in &group.operations {
+        let u = used(op);
+        if let Some(text) = u.request {
+            out.push((
+                sample_path(&group.module, op, "request.json"),
+                text.to_string(),
+            ));
+        }
+        if let Some((text, json)) = u.response {
+            let what = if json {
+                "response.json"
+            } else {
+                "response.txt"
+            };
+            out.push((sample_path(&group.module, op, what), text.to_string()));
+        }
+    }
+    out
+}
+
 fn tests_for(op: &Operation, accessor: &str) -> TokenStream {
     let mut out = TokenStream::new();
-    let resp = op.samples.answer.as_ref();
-    let req_json = &op.samples.request_json;
-    let resp_json = resp.and_then(|r| r.json.as_ref());
+    let u = used(op);
+    let request_text = u
+        .request
+        .map(|_| include(&sample_path(accessor, op, "request.json")));
+    let response_text = u.response.map(|(_, json)| {
+        let what = if json {
+            "response.json"
+        } else {
+            "response.txt"
+        };
+        include(&sample_path(accessor, op, what))
+    });
 
     // 1. The request sample round-trips through the request type.
-    if let (OpBody::Json { ty: t, .. }, Some(text)) = (&op.body, &req_json) {
+    if let (OpBody::Json { ty: t, .. }, true, Some(text)) =
+        (&op.body, u.round_trip_request, &request_text)
+    {
         let name = test_ident(&op.rust, "request_sample_round_trips");
         out.extend(round_trip_test(&name, t, text));
     }
     // 2. The response sample decodes into the response type.
-    let success = resp.is_some_and(|r| (200..300).contains(&r.status));
-    if let (OpResponse::Json(t), Some(text), true) = (&op.response, resp_json, success) {
+    if let (OpResponse::Json(t), true, Some(text)) =
+        (&op.response, u.decode_response, &response_text)
+    {
         let name = test_ident(&op.rust, "response_sample_decodes");
         out.extend(round_trip_test(&name, t, text));
     }
     // 3. Against a mock server.
-    let Some(resp) = resp else { return out };
-    if !op.samples.has_request {
+    let (true, Some(resp), Some(answer)) = (u.mock, op.samples.answer.as_ref(), &response_text)
+    else {
         return out;
-    }
-    let json_response = matches!(op.response, OpResponse::Json(_));
-    if success && json_response && resp_json.is_none() {
-        // A `null` sample for a typed answer shows nothing to compare.
-        return out;
-    }
+    };
+    let success = (200..300).contains(&resp.status);
     let name = test_ident(&op.rust, "calls_the_documented_endpoint");
     let method = op.method.as_str();
     let (mut args, path) = path_args(op);
@@ -114,12 +198,13 @@ fn tests_for(op: &Operation, accessor: &str) -> TokenStream {
         OpBody::None => {}
         OpBody::Json { ty: t, .. } => {
             let t = ty(t);
-            match &req_json {
+            match &request_text {
                 Some(text) => {
                     setup = quote! {
-                        let request: #t = common::decode(#text);
+                        let sent = #text;
+                        let request: #t = common::decode(sent);
                     };
-                    body_matchers = quote!(.json_body(#text));
+                    body_matchers = quote!(.json_body(sent));
                 }
                 None => {
                     setup = quote! { let request = <#t as ::std::default::Default>::default(); };
@@ -134,7 +219,6 @@ fn tests_for(op: &Operation, accessor: &str) -> TokenStream {
         }
     }
     let status = resp.status;
-    let raw_body = &resp.raw;
     let accessor = ident(accessor);
     let call = ident(&op.rust);
     let check = if !success {
@@ -147,24 +231,22 @@ fn tests_for(op: &Operation, accessor: &str) -> TokenStream {
             OpResponse::Empty => quote! { result.expect("the call succeeds"); },
             OpResponse::Bytes => quote! {
                 let bytes = result.expect("the call succeeds");
-                assert_eq!(bytes.as_ref(), #raw_body.as_bytes());
+                assert_eq!(bytes.as_ref(), answer.as_bytes());
             },
-            OpResponse::Json(_) => {
-                let text = resp_json.cloned().unwrap_or_default();
-                quote! {
-                    common::assert_answer(&result.expect("the call succeeds"), #text);
-                }
-            }
+            OpResponse::Json(_) => quote! {
+                common::assert_answer(&result.expect("the call succeeds"), answer);
+            },
         }
     };
     out.extend(quote! {
         #[tokio::test]
         async fn #name() {
             #setup
+            let answer = #answer;
             let server = common::Expect::call(#method, #path)
                 #(#query_matchers)*
                 #body_matchers
-                .answer(#status, #raw_body)
+                .answer(#status, answer)
                 .await;
             let client = common::client(&server);
             let result = client.#accessor().#call(#(#args),*).await;

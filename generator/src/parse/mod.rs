@@ -6,7 +6,7 @@
 //!    reading tables with [`tables`], type cells with [`types`], text with
 //!    [`text`] and inline samples with [`sample`]. A file without front
 //!    matter (an included sample, a README) is not an endpoint page;
-//! 3. [`include`]: the samples pages keep in other files, each file read
+//! 3. [`include`](mod@include): the samples pages keep in other files, each file read
 //!    and parsed once;
 //! 4. [`checks`]: each sample against its page (method, path), run as soon
 //!    as the sample is at hand; uids unique across the tree.
@@ -276,7 +276,7 @@ fn opens_front_matter(src: &str) -> bool {
 }
 
 /// Parses one page. `file` is used in diagnostics, `rel` is recorded as the
-/// endpoint's source. Its includes are left as they are (see [`include`]).
+/// endpoint's source. Its includes are left as they are (see [`include`](mod@include)).
 pub fn parse_page(file: &Path, rel: &str, src: &str) -> PageReport {
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let not_endpoint = |why: Skip| PageReport {

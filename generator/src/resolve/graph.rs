@@ -159,6 +159,7 @@ mod tests {
                 module: feature.into(),
                 feature: feature.into(),
                 title: feature.into(),
+                notes: vec![],
                 operations: ops,
                 queries: vec![],
             },

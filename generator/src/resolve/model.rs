@@ -153,6 +153,9 @@ pub struct Group {
     pub feature: String,
     /// `User agent`, `Appointment resource`: for docs.
     pub title: String,
+    /// Notes every endpoint of the group has (`**Online restricted:** …`),
+    /// as doc text: said once on the group, not on each method.
+    pub notes: Vec<String>,
     pub operations: Vec<Operation>,
     /// The group's query structs, shared by operations with the same
     /// optional query parameters.

@@ -29,11 +29,13 @@ pub struct Inputs<'a> {
 pub fn operations(input: &Inputs, k: &Known, want: &mut Wants) -> BTreeMap<String, Group> {
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     let mut scopes: BTreeMap<String, Scope> = BTreeMap::new();
+    let shared = group_notes(input.endpoints);
     for (e, sample) in input.endpoints.iter().zip(input.samples) {
         let (module, type_name, feature, title) = group_of(&e.path);
         let scope = scopes.entry(module.clone()).or_default();
         let rust = scope.unique(sanitize(op_name(&e.uid), Case::Snake));
-        let op = operation(input, k, want, e, sample, rust);
+        let notes = shared.get(&module).map(Vec::as_slice).unwrap_or_default();
+        let op = operation(input, k, want, e, sample, rust, notes);
         groups
             .entry(module.clone())
             .or_insert_with(|| Group {
@@ -41,6 +43,7 @@ pub fn operations(input: &Inputs, k: &Known, want: &mut Wants) -> BTreeMap<Strin
                 module,
                 feature,
                 title,
+                notes: notes.iter().map(note_doc).collect(),
                 operations: Vec::new(),
                 queries: Vec::new(),
             })
@@ -76,6 +79,7 @@ fn operation(
     e: &Endpoint,
     sample: &SampleJson,
     rust: String,
+    group_notes: &[Note],
 ) -> Operation {
     let mut scope = Scope::default();
     // One parameter per variable of the path, in its order; a variable
@@ -145,7 +149,7 @@ fn operation(
         query: None,
         body,
         response,
-        doc: op_doc(e),
+        doc: op_doc(e, group_notes),
         samples: samples(e),
         paging: None,
     }
@@ -249,8 +253,43 @@ pub fn group_of(path: &str) -> (String, String, String, String) {
     (module, type_name, feature, title)
 }
 
-/// The method's doc comment: summary, description, notes.
-fn op_doc(e: &Endpoint) -> String {
+/// The notes every endpoint of a group has (Online restrictions,
+/// experimental status), by group module: said once on the group, not on
+/// each method.
+fn group_notes(endpoints: &[Endpoint]) -> BTreeMap<String, Vec<Note>> {
+    let mut shared: BTreeMap<String, Vec<Note>> = BTreeMap::new();
+    for e in endpoints {
+        let module = group_of(&e.path).0;
+        let notes: Vec<Note> = e
+            .notes
+            .iter()
+            .filter(|n| !matches!(n, Note::SlowThreshold { .. }))
+            .cloned()
+            .collect();
+        match shared.get_mut(&module) {
+            Some(common) => common.retain(|n| notes.contains(n)),
+            None => {
+                shared.insert(module, notes);
+            }
+        }
+    }
+    shared
+}
+
+/// A note as doc text.
+fn note_doc(n: &Note) -> String {
+    match n {
+        Note::OnlineRestricted { text } => format!("**Online restricted:** {text}"),
+        Note::Experimental { text } => format!("**Experimental:** {text}"),
+        Note::SlowThreshold { millis } => {
+            format!("Calls slower than {millis} ms are logged as slow (`NsApiSlow`).")
+        }
+    }
+}
+
+/// The method's doc comment: summary, description, and the notes its
+/// group does not say for all its methods.
+fn op_doc(e: &Endpoint, group_notes: &[Note]) -> String {
     let mut parts = Vec::new();
     if let Some(s) = &e.summary {
         parts.push(s.0.clone());
@@ -259,15 +298,12 @@ fn op_doc(e: &Endpoint) -> String {
     if let Some(d) = &e.description {
         parts.push(d.0.clone());
     }
-    for n in &e.notes {
-        parts.push(match n {
-            Note::OnlineRestricted { text } => format!("**Online restricted:** {text}"),
-            Note::Experimental { text } => format!("**Experimental:** {text}"),
-            Note::SlowThreshold { millis } => {
-                format!("Calls slower than {millis} ms are logged as slow (`NsApiSlow`).")
-            }
-        });
-    }
+    parts.extend(
+        e.notes
+            .iter()
+            .filter(|n| !group_notes.contains(n))
+            .map(note_doc),
+    );
     parts.join("\n\n")
 }
 

@@ -1,5 +1,6 @@
-//! Path parameters that cannot change which endpoint is called, and the
-//! URL of a call, which cannot leave the client's base URL.
+//! URL building: the API root of a base URL, path parameters that cannot
+//! change which endpoint is called, and the URL of a call, which cannot
+//! leave the client's base URL.
 //!
 //! A path parameter becomes exactly one path segment: everything but the
 //! RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`) is
@@ -103,6 +104,40 @@ pub(crate) fn url(
         url.query_pairs_mut().extend_pairs(query);
     }
     Ok(url)
+}
+
+/// The root documented paths (`/api/v1/…`) are appended to, from a base
+/// URL: an `http`/`https` URL without credentials, query or fragment, less
+/// a trailing `/` and a final `/api` (an on-site `…/api` root); or why it
+/// is unusable.
+pub(crate) fn api_root(raw: &str) -> Result<reqwest::Url, String> {
+    let base = reqwest::Url::parse(raw.trim()).map_err(|e| e.to_string())?;
+    if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
+        return Err("expected an http:// or https:// URL".into());
+    }
+    if !base.username().is_empty() || base.password().is_some() {
+        return Err("credentials belong in `.basic(…)`, not in the URL".into());
+    }
+    if base.query().is_some() || base.fragment().is_some() {
+        return Err("expected no query or fragment".into());
+    }
+    let mut root = base.as_str().trim_end_matches('/').to_string();
+    if root.to_ascii_lowercase().ends_with("/api") {
+        root.truncate(root.len() - 4);
+    }
+    reqwest::Url::parse(&root).map_err(|e| e.to_string())
+}
+
+/// A URL as typed, for error messages: any `user:password@` shown as `***@`.
+pub(crate) fn without_userinfo(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
+        None => url.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,246 @@
+//! The one attempt loop. Every request the runtime sends goes through
+//! [`exchange`] (a call of the client's) or, for a tenant's state lookup,
+//! through the same loop with a URL of its own and no credentials. In
+//! fixed phases:
+//!
+//! 1. **endpoint**: the URL, under the client's base or where its tenant
+//!    is now (looking the tenant up, through this same loop, when needed);
+//! 2. **identity**: the `Authorization` value, from the credentials source
+//!    (asked once, and again when renewing);
+//! 3. **transmit**: one attempt ([`transport`](super::transport));
+//! 4. **classify**: the [classifier](super::classify) says what follows:
+//!    the answer, a retry after a wait, a renewal (back to 2), a new
+//!    lookup (back to 1), or the error.
+//!
+//! Attempts are counted here, once, for the whole call. Decoding the
+//! answer is the [call](super::call)'s.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, AUTHORIZATION};
+use reqwest::{Method, Url};
+
+use super::classify::{self, Next, Situation};
+use super::client::{Client, Place};
+use super::credentials::Stamp;
+use super::error::Error;
+use super::retry::Plan;
+use super::transport::{self, Outcome, Prepared};
+use super::url;
+
+/// A call as the orchestrator runs it: a documented path under the
+/// client's place, with the headers and body the call built.
+pub(crate) struct Outgoing<'a> {
+    pub method: Method,
+    pub path: &'a str,
+    pub query: &'a [(&'static str, String)],
+    /// `Accept`, the SuperOffice headers, a static `Authorization` and
+    /// the body's `Content-Type`.
+    pub headers: HeaderMap,
+    pub body: Option<bytes::Bytes>,
+    pub plan: Plan,
+}
+
+/// A successful answer and how many sends it took.
+#[derive(Debug)]
+pub(crate) struct Success {
+    pub status: u16,
+    pub body: bytes::Bytes,
+    pub attempts: u32,
+}
+
+/// Sends a call of `client` until it has its final answer.
+pub(crate) async fn exchange(client: &Client, out: Outgoing<'_>) -> Result<Success, Error> {
+    let plan = out.plan;
+    run(Serving::Call { client, out: &out }, plan).await
+}
+
+/// The attempt loop.
+async fn run(serving: Serving<'_>, plan: Plan) -> Result<Success, Error> {
+    // 1. endpoint
+    let mut located = serving.endpoint().await?;
+    // 2. identity
+    let renewer = serving.client().and_then(Client::renewer);
+    let mut stamp: Option<Stamp> = match renewer {
+        Some(r) => Some(r.current(plan.timeout).await?),
+        None => None,
+    };
+    let mut req = serving.request(located.url.clone());
+    let mut count = Count::default();
+    loop {
+        if let Some(s) = &stamp {
+            req.headers.insert(AUTHORIZATION, s.value.clone());
+        }
+        // 3. transmit
+        let outcome = count.send(serving.http(), &req, plan).await;
+        // 4. classify
+        let situation = Situation {
+            policy: &plan.retry,
+            repeatable: plan.repeatable,
+            retries: count.retries,
+            may_renew: stamp.is_some() && !count.renewed,
+            may_relocate: located.generation.is_some() && !count.relocated,
+        };
+        match classify::classify(&outcome, &situation) {
+            Next::Done => return count.done(outcome, plan),
+            Next::Retry(wait) => count.retry(&outcome, wait).await,
+            Next::Renew => {
+                count.renewed = true;
+                if let (Some(r), Some(s)) = (renewer, &stamp) {
+                    stamp = Some(r.renew(s.generation, plan.timeout).await?);
+                }
+            }
+            Next::Relocate => {
+                count.relocated = true;
+                super::trace::moved();
+                if let (Some(Place::Tenant(t)), Some(g)) =
+                    (serving.client().map(Client::place), located.generation)
+                {
+                    t.moved(g);
+                }
+                located = serving.endpoint().await?;
+                req.url = located.url.clone();
+            }
+            Next::Stop => return Err(classify::error_of(outcome, count.attempts, plan.timeout)),
+        }
+    }
+}
+
+/// Where an exchange is sent, and the lookup it came from (for a tenant).
+struct Located {
+    url: Url,
+    generation: Option<u64>,
+}
+
+/// What an exchange serves: a call of the client's, or a request with a
+/// URL of its own and no credentials (the tenant's state lookup).
+enum Serving<'a> {
+    Call {
+        client: &'a Client,
+        out: &'a Outgoing<'a>,
+    },
+    Lookup {
+        http: &'a reqwest::Client,
+        req: &'a Prepared,
+    },
+}
+
+impl Serving<'_> {
+    fn http(&self) -> &reqwest::Client {
+        match self {
+            Serving::Call { client, .. } => client.http(),
+            Serving::Lookup { http, .. } => http,
+        }
+    }
+
+    fn client(&self) -> Option<&Client> {
+        match self {
+            Serving::Call { client, .. } => Some(client),
+            Serving::Lookup { .. } => None,
+        }
+    }
+
+    /// The endpoint phase: the URL under the client's base, or under where
+    /// its tenant is (looked up when not known or no longer valid).
+    async fn endpoint(&self) -> Result<Located, Error> {
+        let (client, out) = match self {
+            Serving::Lookup { req, .. } => {
+                return Ok(Located {
+                    url: req.url.clone(),
+                    generation: None,
+                })
+            }
+            Serving::Call { client, out } => (*client, *out),
+        };
+        match client.place() {
+            Place::Fixed(base) => Ok(Located {
+                url: url::url(base, out.path, out.query)?,
+                generation: None,
+            }),
+            Place::Tenant(tenant) => {
+                let http = client.http();
+                // The state service is only read, so it may be asked again.
+                let plan = Plan {
+                    repeatable: true,
+                    ..out.plan
+                };
+                let look_up = |req: Prepared| look_up(http, req, plan);
+                let at = tenant.locate(out.plan.patience(), look_up).await?;
+                Ok(Located {
+                    url: url::url(&at.base, out.path, out.query)?,
+                    generation: Some(at.generation),
+                })
+            }
+        }
+    }
+
+    /// The request of the first attempt, sent to `url`.
+    fn request(&self, url: Url) -> Prepared {
+        match self {
+            Serving::Call { out, .. } => Prepared {
+                method: out.method.clone(),
+                url,
+                headers: out.headers.clone(),
+                body: out.body.clone(),
+            },
+            Serving::Lookup { req, .. } => Prepared {
+                url,
+                ..(*req).clone()
+            },
+        }
+    }
+}
+
+/// A state lookup sent through the loop (boxed: the loop runs it from
+/// inside itself).
+type LookUp<'a> = Pin<Box<dyn Future<Output = Result<bytes::Bytes, Error>> + Send + 'a>>;
+
+/// Sends the tenant's state request through the loop; the body of its
+/// answer.
+fn look_up(http: &reqwest::Client, req: Prepared, plan: Plan) -> LookUp<'_> {
+    Box::pin(async move {
+        run(Serving::Lookup { http, req: &req }, plan)
+            .await
+            .map(|s| s.body)
+    })
+}
+
+/// The counts of one exchange.
+#[derive(Default)]
+struct Count {
+    /// Sends made.
+    attempts: u32,
+    /// Of them, retries.
+    retries: u32,
+    renewed: bool,
+    relocated: bool,
+}
+
+impl Count {
+    async fn send(&mut self, http: &reqwest::Client, req: &Prepared, plan: Plan) -> Outcome {
+        self.attempts = self.attempts.saturating_add(1);
+        transport::attempt(http, req, plan.timeout).await
+    }
+
+    async fn retry(&mut self, outcome: &Outcome, wait: Duration) {
+        let status = outcome.as_ref().ok().map(|a| a.status.as_u16());
+        super::trace::retrying(self.attempts, wait, status);
+        self.retries = self.retries.saturating_add(1);
+        tokio::time::sleep(wait).await;
+    }
+
+    /// The answer the classifier called done.
+    fn done(&self, outcome: Outcome, plan: Plan) -> Result<Success, Error> {
+        match outcome {
+            Ok(a) => Ok(Success {
+                status: a.status.as_u16(),
+                body: a.body,
+                attempts: self.attempts,
+            }),
+            // `classify` says `Done` only for an answer.
+            other => Err(classify::error_of(other, self.attempts, plan.timeout)),
+        }
+    }
+}

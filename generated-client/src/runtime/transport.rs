@@ -1,0 +1,127 @@
+//! One attempt: the request, the redirects it leads to (by the
+//! [rules](super::redirect) that keep credentials safe), and the whole
+//! answer, within the attempt's time limit. Whether to try again is not
+//! decided here: the [classifier](super::classify) decides, and the
+//! [orchestrator](super::orchestrator) runs the attempts.
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::{Method, StatusCode, Url};
+
+use super::error::Error;
+use super::redirect;
+
+/// A request ready to go, and to go again: the body is shared bytes.
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared {
+    pub method: Method,
+    pub url: Url,
+    pub headers: HeaderMap,
+    pub body: Option<bytes::Bytes>,
+}
+
+/// A complete answer, success or not.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: bytes::Bytes,
+    /// A redirect to another origin took the credentials off the request
+    /// this answers (so a `401` says nothing about them).
+    pub credentials_dropped: bool,
+}
+
+/// Why an attempt got no answer.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The network or the server failed; perhaps worth another attempt.
+    Transport(reqwest::Error),
+    /// No complete answer within the attempt's time limit.
+    TimedOut,
+    /// The runtime will not go on (a refused redirect); final.
+    Refused(Error),
+}
+
+/// What one attempt came to.
+pub(crate) type Outcome = Result<Answer, Failure>;
+
+/// Makes one attempt of `req`, within `limit`.
+pub(crate) async fn attempt(http: &reqwest::Client, req: &Prepared, limit: Duration) -> Outcome {
+    match tokio::time::timeout(limit, hops(http, req)).await {
+        Ok(outcome) => outcome,
+        Err(_elapsed) => Err(Failure::TimedOut),
+    }
+}
+
+/// The request, then any redirects, then the whole body.
+async fn hops(http: &reqwest::Client, req: &Prepared) -> Outcome {
+    // The first hop goes as prepared; only a redirect makes a copy to change.
+    let mut resp = send(
+        http,
+        req.method.clone(),
+        req.url.clone(),
+        &req.headers,
+        &req.body,
+    )
+    .await?;
+    let mut next: Option<Prepared> = None;
+    let mut hops = 0;
+    let mut credentials_dropped = false;
+    loop {
+        let (from_url, from_method) = match &next {
+            Some(n) => (&n.url, &n.method),
+            None => (&req.url, &req.method),
+        };
+        let hop = redirect::next(from_url, from_method, resp.status(), resp.headers())
+            .map_err(|m| Failure::Refused(Error::Redirect(m)))?;
+        let Some(hop) = hop else {
+            let status = resp.status();
+            let headers = std::mem::take(resp.headers_mut());
+            let body = resp.bytes().await.map_err(Failure::Transport)?;
+            return Ok(Answer {
+                status,
+                headers,
+                body,
+                credentials_dropped,
+            });
+        };
+        hops += 1;
+        if hops > redirect::MAX_REDIRECTS {
+            return Err(Failure::Refused(Error::Redirect(format!(
+                "more than {} redirects, the last to {}",
+                redirect::MAX_REDIRECTS,
+                redirect::redacted(&hop.url)
+            ))));
+        }
+        let mut n = next.take().unwrap_or_else(|| req.clone());
+        if hop.cross_origin {
+            redirect::strip_secrets(&mut n.headers);
+            credentials_dropped = true;
+        }
+        if hop.drop_body {
+            n.body = None;
+            n.headers.remove(CONTENT_TYPE);
+        }
+        n.method = hop.method;
+        n.url = hop.url;
+        resp = send(http, n.method.clone(), n.url.clone(), &n.headers, &n.body).await?;
+        next = Some(n);
+    }
+}
+
+/// One HTTP exchange, up to the answer's head.
+async fn send(
+    http: &reqwest::Client,
+    method: Method,
+    url: Url,
+    headers: &HeaderMap,
+    body: &Option<bytes::Bytes>,
+) -> Result<reqwest::Response, Failure> {
+    let mut request = reqwest::Request::new(method, url);
+    *request.headers_mut() = headers.clone();
+    if let Some(b) = body {
+        *request.body_mut() = Some(b.clone().into());
+    }
+    http.execute(request).await.map_err(Failure::Transport)
+}
