@@ -21,6 +21,7 @@ impl<'a> LicenseAgent<'a> {
     /// `POST /api/v1/Agents/License/UnassignThirdPartyLicenses`
     ///
     /// Optional query parameters: [`UnassignThirdPartyLicensesQuery`], set with `.query(…)`.
+    #[inline]
     pub fn unassign_third_party_licenses(
         &self,
         request: &crate::types::UnassignThirdPartyLicensesRequest,

@@ -27,6 +27,7 @@ impl<'a> UserAgent<'a> {
     /// retired=1 and associate.deleted=1. Unretiering a user means setting person.retired=0 and associate.deleted=0
     ///
     /// Optional query parameters: [`SelectQuery`], set with `.query(…)`.
+    #[inline]
     pub fn make_retired(
         &self,
         request: &crate::types::MakeRetiredRequest,
@@ -48,6 +49,7 @@ impl<'a> UserAgent<'a> {
     /// `POST /api/v1/Agents/User/SaveUser`
     ///
     /// Calls slower than 2000 ms are logged as slow (`NsApiSlow`).
+    #[inline]
     pub fn save_user(
         &self,
         user: &crate::types::User,
@@ -71,6 +73,7 @@ impl<'a> UserAgent<'a> {
     /// Changes external users information according to the flags set in externalUserInfoModification.
     ///
     /// Optional query parameters: [`SelectQuery`], set with `.query(…)`.
+    #[inline]
     pub fn set_external_user_info(
         &self,
         request: &crate::types::SetExternalUserInfoRequest,
@@ -92,6 +95,7 @@ impl<'a> UserAgent<'a> {
     /// `POST /api/v1/Agents/User/SetUserPresenceStatus`
     ///
     /// Optional query parameters: [`SelectQuery`], set with `.query(…)`.
+    #[inline]
     pub fn set_user_presence_status(
         &self,
         request: &crate::types::SetUserPresenceStatusRequest,

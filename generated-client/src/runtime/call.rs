@@ -4,11 +4,12 @@
 //! cheap clone of the client among it), so it can be built in one place
 //! and awaited in another task.
 
+use std::borrow::Cow;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 
-use reqwest::header::{HeaderValue, CONTENT_TYPE};
+use reqwest::header::HeaderValue;
 use serde::de::DeserializeOwned;
 
 use super::client::{header_map, header_setters, header_value, Client, Headers};
@@ -176,93 +177,118 @@ impl<T, Q> Call<T, Q> {
 impl<T, Q: QueryParams> Call<T, Q> {
     /// Sends the call and decodes the answer.
     pub async fn send(self) -> Result<T, Error> {
+        let (request, decode) = self.into_request();
+        finish(request, decode).await
+    }
+
+    /// What the call sends, apart from the type of its answer (so the
+    /// code that sends is compiled once, not once per endpoint).
+    fn into_request(self) -> (Request, Decoder<T>) {
+        let plan = self.plan();
+        let mut query = self.required_query;
+        query.extend(self.query.pairs());
+        let request = Request {
+            client: self.client,
+            endpoint: self.endpoint,
+            path: self.path,
+            query,
+            body: self.body,
+            headers: self.headers,
+            plan,
+        };
+        (request, self.decode)
+    }
+}
+
+/// A call without the type of its answer.
+struct Request {
+    client: Client,
+    endpoint: Endpoint,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    body: Body,
+    headers: Headers,
+    plan: Plan,
+}
+
+impl Request {
+    /// Sends the request within the call's span; the body of its answer.
+    async fn send(&mut self) -> Result<bytes::Bytes, Error> {
         let span = super::trace::CallSpan::new(&self.endpoint);
         let start = std::time::Instant::now();
-        let plan = self.plan();
-        let Call {
-            client,
-            endpoint,
-            path,
-            mut required_query,
-            query,
-            body,
-            headers,
-            decode,
-            ..
-        } = self;
-        required_query.extend(query.pairs());
-        let sent = span
-            .run(async {
-                super::url::check(&path)?;
-                let mut map = if headers.is_empty() {
-                    client.base_headers().clone()
-                } else {
-                    let auth = client.auth().header_value();
-                    header_map(&client.headers().merged(&headers), auth.as_deref())?
-                };
-                let body = match body {
-                    Body::None => None,
-                    Body::Json(Ok(bytes)) => {
-                        map.insert(
-                            CONTENT_TYPE,
-                            HeaderValue::from_static("application/json; charset=utf-8"),
-                        );
-                        Some(bytes::Bytes::from(bytes))
-                    }
-                    Body::Json(Err(e)) => return Err(Error::Encode(e)),
-                    Body::Binary {
-                        bytes,
-                        content_type,
-                    } => {
-                        map.insert(CONTENT_TYPE, header_value("Content-Type", &content_type)?);
-                        Some(bytes)
-                    }
-                };
-                let out = Outgoing {
-                    method: endpoint.method.clone(),
-                    path: &path,
-                    query: &required_query,
-                    headers: map,
-                    body,
-                    plan,
-                };
-                orchestrator::exchange(&client, out).await
-            })
-            .await;
+        let sent = span.run(self.exchange()).await;
         match &sent {
             Ok(s) => span.finish(Some(s.status), Some(s.attempts), start.elapsed()),
             Err(e) => span.finish(e.status(), e.attempts(), start.elapsed()),
         }
-        decode(sent?.body).map_err(|e| match e {
-            Error::Decode(mut d) => {
-                d.endpoint = format!("{} {path}", endpoint.method);
-                Error::Decode(d)
-            }
-            other => other,
-        })
+        Ok(sent?.body)
+    }
+
+    /// The headers and body as sent, then the orchestrator's exchange.
+    async fn exchange(&mut self) -> Result<orchestrator::Success, Error> {
+        super::url::check(&self.path)?;
+        let client = &self.client;
+        let headers = if self.headers.is_empty() {
+            Cow::Borrowed(client.base_headers())
+        } else {
+            let auth = client.auth().header_value();
+            Cow::Owned(header_map(
+                &client.headers().merged(&self.headers),
+                auth.as_deref(),
+            )?)
+        };
+        let (content_type, body) = match std::mem::replace(&mut self.body, Body::None) {
+            Body::None => (None, None),
+            Body::Json(Ok(bytes)) => (
+                Some(HeaderValue::from_static("application/json; charset=utf-8")),
+                Some(bytes::Bytes::from(bytes)),
+            ),
+            Body::Json(Err(e)) => return Err(Error::Encode(e)),
+            Body::Binary {
+                bytes,
+                content_type,
+            } => (
+                Some(header_value("Content-Type", &content_type)?),
+                Some(bytes),
+            ),
+        };
+        let out = Outgoing {
+            method: self.endpoint.method.clone(),
+            path: &self.path,
+            query: &self.query,
+            headers,
+            content_type,
+            body,
+            plan: self.plan,
+        };
+        orchestrator::exchange(client, out).await
     }
 }
 
-/// Decodes JSON; when it does not decode, decodes it again to find the
-/// path where it failed (so a call that decodes pays for no path).
-pub fn decode_json<T: DeserializeOwned>(body: bytes::Bytes) -> Result<T, Error> {
-    match serde_json::from_slice(&body) {
-        Ok(v) => Ok(v),
-        Err(first) => {
-            let de = &mut serde_json::Deserializer::from_slice(&body);
-            let (path, source) = match serde_path_to_error::deserialize::<_, T>(de) {
-                Err(e) => (e.path().to_string(), e.into_inner()),
-                // Cannot happen (the same input); keep the first error.
-                Ok(_) => (String::new(), first),
-            };
-            Err(Error::Decode(DecodeError {
-                path,
-                source,
-                body,
-                endpoint: String::new(),
-            }))
+/// Sends `request` and decodes its answer with `decode`; a decoding error
+/// names the call.
+async fn finish<T>(mut request: Request, decode: Decoder<T>) -> Result<T, Error> {
+    let body = request.send().await?;
+    decode(body).map_err(|e| match e {
+        Error::Decode(mut d) => {
+            d.endpoint = format!("{} {}", request.endpoint.method, request.path);
+            Error::Decode(d)
         }
-    }
+        other => other,
+    })
+}
+
+/// Decodes JSON; when it does not decode, the error says where, as a
+/// path read off the text (see [`jsonpath`](super::jsonpath)).
+pub fn decode_json<T: DeserializeOwned>(body: bytes::Bytes) -> Result<T, Error> {
+    serde_json::from_slice(&body).map_err(|source| {
+        Error::Decode(DecodeError {
+            path: super::jsonpath::path_at(&body, source.line(), source.column()),
+            source,
+            body,
+            endpoint: String::new(),
+        })
+    })
 }
 
 impl<T, Q> IntoFuture for Call<T, Q>
@@ -274,6 +300,7 @@ where
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let (request, decode) = self.into_request();
+        Box::pin(finish(request, decode))
     }
 }

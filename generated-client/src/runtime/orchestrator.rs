@@ -15,11 +15,12 @@
 //! Attempts are counted here, once, for the whole call. Decoding the
 //! answer is the [call](super::call)'s.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, AUTHORIZATION};
+use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, Url};
 
 use super::classify::{self, Next, Situation};
@@ -36,9 +37,11 @@ pub(crate) struct Outgoing<'a> {
     pub method: Method,
     pub path: &'a str,
     pub query: &'a [(&'static str, String)],
-    /// `Accept`, the SuperOffice headers, a static `Authorization` and
-    /// the body's `Content-Type`.
-    pub headers: HeaderMap,
+    /// `Accept`, the SuperOffice headers and a static `Authorization`:
+    /// the client's, unless the call changed them.
+    pub headers: Cow<'a, HeaderMap>,
+    /// The body's `Content-Type`.
+    pub content_type: Option<HeaderValue>,
     pub body: Option<bytes::Bytes>,
     pub plan: Plan,
 }
@@ -53,26 +56,61 @@ pub(crate) struct Success {
 
 /// Sends a call of `client` until it has its final answer.
 pub(crate) async fn exchange(client: &Client, out: Outgoing<'_>) -> Result<Success, Error> {
-    let plan = out.plan;
-    run(Serving::Call { client, out: &out }, plan).await
+    let Outgoing {
+        method,
+        path,
+        query,
+        headers,
+        content_type,
+        body,
+        plan,
+    } = out;
+    let serving = Serving::Call {
+        client,
+        path,
+        query,
+        plan,
+    };
+    let parts = Parts {
+        method,
+        headers,
+        content_type,
+        body,
+    };
+    run(serving, parts, plan).await
 }
 
-/// The attempt loop.
-async fn run(serving: Serving<'_>, plan: Plan) -> Result<Success, Error> {
+/// A request but for its URL, which the endpoint phase gives.
+struct Parts<'h> {
+    method: Method,
+    headers: Cow<'h, HeaderMap>,
+    content_type: Option<HeaderValue>,
+    body: Option<bytes::Bytes>,
+}
+
+/// The attempt loop: the request of `parts` goes where the endpoint phase
+/// says.
+async fn run(serving: Serving<'_>, parts: Parts<'_>, plan: Plan) -> Result<Success, Error> {
     // 1. endpoint
-    let mut located = serving.endpoint().await?;
+    let located = serving.endpoint().await?;
+    let mut generation = located.generation;
     // 2. identity
     let renewer = serving.client().and_then(Client::renewer);
     let mut stamp: Option<Stamp> = match renewer {
         Some(r) => Some(r.current(plan.timeout).await?),
         None => None,
     };
-    let mut req = serving.request(located.url.clone());
+    let mut req = Prepared {
+        method: parts.method,
+        url: located.url,
+        headers: parts.headers,
+        authorization: None,
+        content_type: parts.content_type,
+        body: parts.body,
+    };
     let mut count = Count::default();
     loop {
-        if let Some(s) = &stamp {
-            req.headers.insert(AUTHORIZATION, s.value.clone());
-        }
+        req.authorization = stamp.as_ref().map(|s| s.value.clone());
         // 3. transmit
         let outcome = count.send(serving.http(), &req, plan).await;
         // 4. classify
@@ -81,7 +119,7 @@ async fn run(serving: Serving<'_>, plan: Plan) -> Result<Success, Error> {
             repeatable: plan.repeatable,
             retries: count.retries,
             may_renew: stamp.is_some() && !count.renewed,
-            may_relocate: located.generation.is_some() && !count.relocated,
+            may_relocate: generation.is_some() && !count.relocated,
         };
         match classify::classify(&outcome, &situation) {
             Next::Done => return count.done(outcome, plan),
@@ -96,12 +134,13 @@ async fn run(serving: Serving<'_>, plan: Plan) -> Result<Success, Error> {
                 count.relocated = true;
                 super::trace::moved();
                 if let (Some(Place::Tenant(t)), Some(g)) =
-                    (serving.client().map(Client::place), located.generation)
+                    (serving.client().map(Client::place), generation)
                 {
                     t.moved(g);
                 }
-                located = serving.endpoint().await?;
-                req.url = located.url.clone();
+                let moved = serving.endpoint().await?;
+                req.url = moved.url;
+                generation = moved.generation;
             }
             Next::Stop => return Err(classify::error_of(outcome, count.attempts, plan.timeout)),
         }
@@ -119,11 +158,13 @@ struct Located {
 enum Serving<'a> {
     Call {
         client: &'a Client,
-        out: &'a Outgoing<'a>,
+        path: &'a str,
+        query: &'a [(&'static str, String)],
+        plan: Plan,
     },
     Lookup {
         http: &'a reqwest::Client,
-        req: &'a Prepared,
+        url: &'a Url,
     },
 }
 
@@ -145,50 +186,39 @@ impl Serving<'_> {
     /// The endpoint phase: the URL under the client's base, or under where
     /// its tenant is (looked up when not known or no longer valid).
     async fn endpoint(&self) -> Result<Located, Error> {
-        let (client, out) = match self {
-            Serving::Lookup { req, .. } => {
+        let (client, path, query, plan) = match self {
+            Serving::Lookup { url, .. } => {
                 return Ok(Located {
-                    url: req.url.clone(),
+                    url: (*url).clone(),
                     generation: None,
                 })
             }
-            Serving::Call { client, out } => (*client, *out),
+            Serving::Call {
+                client,
+                path,
+                query,
+                plan,
+            } => (*client, *path, *query, *plan),
         };
         match client.place() {
             Place::Fixed(base) => Ok(Located {
-                url: url::url(base, out.path, out.query)?,
+                url: url::url(base, path, query)?,
                 generation: None,
             }),
             Place::Tenant(tenant) => {
                 let http = client.http();
                 // The state service is only read, so it may be asked again.
-                let plan = Plan {
+                let lookup_plan = Plan {
                     repeatable: true,
-                    ..out.plan
+                    ..plan
                 };
-                let look_up = |req: Prepared| look_up(http, req, plan);
-                let at = tenant.locate(out.plan.patience(), look_up).await?;
+                let look_up = |req: Prepared<'static>| look_up(http, req, lookup_plan);
+                let at = tenant.locate(plan.patience(), look_up).await?;
                 Ok(Located {
-                    url: url::url(&at.base, out.path, out.query)?,
+                    url: url::url(&at.base, path, query)?,
                     generation: Some(at.generation),
                 })
             }
-        }
-    }
-
-    /// The request of the first attempt, sent to `url`.
-    fn request(&self, url: Url) -> Prepared {
-        match self {
-            Serving::Call { out, .. } => Prepared {
-                method: out.method.clone(),
-                url,
-                headers: out.headers.clone(),
-                body: out.body.clone(),
-            },
-            Serving::Lookup { req, .. } => Prepared {
-                url,
-                ..(*req).clone()
-            },
         }
     }
 }
@@ -199,11 +229,24 @@ type LookUp<'a> = Pin<Box<dyn Future<Output = Result<bytes::Bytes, Error>> + Sen
 
 /// Sends the tenant's state request through the loop; the body of its
 /// answer.
-fn look_up(http: &reqwest::Client, req: Prepared, plan: Plan) -> LookUp<'_> {
+fn look_up<'a>(http: &'a reqwest::Client, req: Prepared<'static>, plan: Plan) -> LookUp<'a> {
     Box::pin(async move {
-        run(Serving::Lookup { http, req: &req }, plan)
-            .await
-            .map(|s| s.body)
+        let parts = Parts {
+            method: req.method,
+            headers: req.headers,
+            content_type: req.content_type,
+            body: req.body,
+        };
+        run(
+            Serving::Lookup {
+                http,
+                url: &req.url,
+            },
+            parts,
+            plan,
+        )
+        .await
+        .map(|s| s.body)
     })
 }
 
@@ -219,7 +262,7 @@ struct Count {
 }
 
 impl Count {
-    async fn send(&mut self, http: &reqwest::Client, req: &Prepared, plan: Plan) -> Outcome {
+    async fn send(&mut self, http: &reqwest::Client, req: &Prepared<'_>, plan: Plan) -> Outcome {
         self.attempts = self.attempts.saturating_add(1);
         transport::attempt(http, req, plan.timeout).await
     }

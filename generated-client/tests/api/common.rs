@@ -7,9 +7,21 @@ use superoffice_webapi as crate_under_test;
 /// The `Authorization` header the samples show (`tje0` / `Tje0`).
 pub const AUTHORIZATION: &str = "Basic dGplMDpUamUw";
 /// A client of the mock server, authenticated like the samples.
+/// The tests share one HTTP client: building one loads the system's
+/// certificate roots, which thousands of tests would pay for again
+/// and again.
 pub fn client(server: &::wiremock::MockServer) -> crate_under_test::Client {
+    static HTTP: ::std::sync::OnceLock<::reqwest::Client> = ::std::sync::OnceLock::new();
+    let http = HTTP
+        .get_or_init(|| {
+            ::reqwest::Client::builder()
+                .redirect(::reqwest::redirect::Policy::none())
+                .build()
+                .expect("HTTP client")
+        });
     crate_under_test::Client::builder(server.uri())
         .basic("tje0", "Tje0")
+        .http_client(::std::clone::Clone::clone(http))
         .build()
         .expect("client")
 }

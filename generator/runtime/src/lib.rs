@@ -5,7 +5,7 @@
 //!
 //! | layer | modules | what they own |
 //! | --- | --- | --- |
-//! | 0 | [`datetime`], [`carrier`], `flight` | leaves: SuperOffice's date-times, how carriers travel as JSON, one-at-a-time asks with shared failures |
+//! | 0 | [`datetime`], [`carrier`], `flight`, `jsonpath` | leaves: SuperOffice's date-times, how carriers travel as JSON, one-at-a-time asks with shared failures, where in a JSON text a decoding error is |
 //! | 1 | [`endpoint`], [`enums`] | what a generated method says about its endpoint, body and query values; string enums |
 //! | 2 | [`error`], `testing` | every error type, credentials' and tenants' included; the sample tests' JSON comparison |
 //! | 3 | `trace` | spans and events (the `tracing` feature) |
@@ -32,6 +32,7 @@ pub mod endpoint;
 pub mod enums;
 pub mod error;
 mod flight;
+mod jsonpath;
 mod orchestrator;
 pub mod paging;
 pub mod redirect;

@@ -192,7 +192,7 @@ impl Tenant {
     /// at most `wait`.
     pub async fn locate<F, Fut>(&self, wait: Duration, look_up: F) -> Result<Located, Error>
     where
-        F: FnOnce(Prepared) -> Fut,
+        F: FnOnce(Prepared<'static>) -> Fut,
         Fut: Future<Output = Result<bytes::Bytes, Error>>,
     {
         if let Some(l) = self.kept(chrono::Utc::now()) {
@@ -246,13 +246,15 @@ impl Tenant {
 
     /// The request that asks the state service where the tenant is: no
     /// credentials, JSON.
-    fn state_request(&self) -> Prepared {
+    fn state_request(&self) -> Prepared<'static> {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         Prepared {
             method: Method::GET,
             url: self.state_url.clone(),
-            headers,
+            headers: std::borrow::Cow::Owned(headers),
+            authorization: None,
+            content_type: None,
             body: None,
         }
     }
@@ -263,7 +265,7 @@ impl Tenant {
         look_up: F,
     ) -> Result<(Url, chrono::DateTime<chrono::Utc>), Error>
     where
-        F: FnOnce(Prepared) -> Fut,
+        F: FnOnce(Prepared<'static>) -> Fut,
         Fut: Future<Output = Result<bytes::Bytes, Error>>,
     {
         super::trace::resolving(&self.id);

@@ -4,20 +4,27 @@
 //! decided here: the [classifier](super::classify) decides, and the
 //! [orchestrator](super::orchestrator) runs the attempts.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode, Url};
 
 use super::error::Error;
 use super::redirect;
 
-/// A request ready to go, and to go again: the body is shared bytes.
+/// A request ready to go, and to go again: the body is shared bytes, and
+/// the headers are the client's own unless the call changed them (so a
+/// call does not copy them before the one copy each attempt makes).
 #[derive(Debug, Clone)]
-pub(crate) struct Prepared {
+pub(crate) struct Prepared<'h> {
     pub method: Method,
     pub url: Url,
-    pub headers: HeaderMap,
+    pub headers: Cow<'h, HeaderMap>,
+    /// The credentials source's `Authorization` value, sent beside `headers`.
+    pub authorization: Option<HeaderValue>,
+    /// The body's `Content-Type`.
+    pub content_type: Option<HeaderValue>,
     pub body: Option<bytes::Bytes>,
 }
 
@@ -47,7 +54,11 @@ pub(crate) enum Failure {
 pub(crate) type Outcome = Result<Answer, Failure>;
 
 /// Makes one attempt of `req`, within `limit`.
-pub(crate) async fn attempt(http: &reqwest::Client, req: &Prepared, limit: Duration) -> Outcome {
+pub(crate) async fn attempt(
+    http: &reqwest::Client,
+    req: &Prepared<'_>,
+    limit: Duration,
+) -> Outcome {
     match tokio::time::timeout(limit, hops(http, req)).await {
         Ok(outcome) => outcome,
         Err(_elapsed) => Err(Failure::TimedOut),
@@ -55,16 +66,9 @@ pub(crate) async fn attempt(http: &reqwest::Client, req: &Prepared, limit: Durat
 }
 
 /// The request, then any redirects, then the whole body.
-async fn hops(http: &reqwest::Client, req: &Prepared) -> Outcome {
+async fn hops(http: &reqwest::Client, req: &Prepared<'_>) -> Outcome {
     // The first hop goes as prepared; only a redirect makes a copy to change.
-    let mut resp = send(
-        http,
-        req.method.clone(),
-        req.url.clone(),
-        &req.headers,
-        &req.body,
-    )
-    .await?;
+    let mut resp = send(http, req).await?;
     let mut next: Option<Prepared> = None;
     let mut hops = 0;
     let mut credentials_dropped = false;
@@ -96,31 +100,33 @@ async fn hops(http: &reqwest::Client, req: &Prepared) -> Outcome {
         }
         let mut n = next.take().unwrap_or_else(|| req.clone());
         if hop.cross_origin {
-            redirect::strip_secrets(&mut n.headers);
+            redirect::strip_secrets(n.headers.to_mut());
+            n.authorization = None;
             credentials_dropped = true;
         }
         if hop.drop_body {
             n.body = None;
-            n.headers.remove(CONTENT_TYPE);
+            n.content_type = None;
         }
         n.method = hop.method;
         n.url = hop.url;
-        resp = send(http, n.method.clone(), n.url.clone(), &n.headers, &n.body).await?;
+        resp = send(http, &n).await?;
         next = Some(n);
     }
 }
 
 /// One HTTP exchange, up to the answer's head.
-async fn send(
-    http: &reqwest::Client,
-    method: Method,
-    url: Url,
-    headers: &HeaderMap,
-    body: &Option<bytes::Bytes>,
-) -> Result<reqwest::Response, Failure> {
-    let mut request = reqwest::Request::new(method, url);
-    *request.headers_mut() = headers.clone();
-    if let Some(b) = body {
+async fn send(http: &reqwest::Client, req: &Prepared<'_>) -> Result<reqwest::Response, Failure> {
+    let mut request = reqwest::Request::new(req.method.clone(), req.url.clone());
+    let headers = request.headers_mut();
+    *headers = req.headers.as_ref().clone();
+    if let Some(a) = &req.authorization {
+        headers.insert(AUTHORIZATION, a.clone());
+    }
+    if let Some(t) = &req.content_type {
+        headers.insert(CONTENT_TYPE, t.clone());
+    }
+    if let Some(b) = &req.body {
         *request.body_mut() = Some(b.clone().into());
     }
     http.execute(request).await.map_err(Failure::Transport)

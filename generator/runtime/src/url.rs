@@ -36,8 +36,15 @@ pub fn path_segment(value: &impl std::fmt::Display) -> String {
     let raw = value.to_string();
     match raw.as_str() {
         "" | "." | ".." => format!("{REJECTED}{raw}{REJECTED}"),
+        // Ids and most names need no escaping: keep the text as it is.
+        s if s.bytes().all(is_unreserved) => raw,
         _ => utf8_percent_encode(&raw, SEGMENT).to_string(),
     }
+}
+
+/// RFC 3986 `unreserved`: the bytes a segment keeps as they are.
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
 }
 
 /// Fails for a path with a parameter that [`path_segment`] rejected, or a
@@ -92,7 +99,11 @@ pub(crate) fn url(
     let joined = format!("{}{path}", base.as_str().trim_end_matches('/'));
     let mut url = reqwest::Url::parse(&joined).map_err(|e| invalid(&e.to_string()))?;
     let prefix = base.path().trim_end_matches('/');
-    let stays = url.origin() == base.origin()
+    // The same origin, compared without building `Origin`s.
+    let same_origin = url.scheme() == base.scheme()
+        && url.host_str() == base.host_str()
+        && url.port_or_known_default() == base.port_or_known_default();
+    let stays = same_origin
         && url.path().starts_with(prefix)
         && url.path()[prefix.len()..].matches('/').count() == path.matches('/').count()
         && url.query().is_none()

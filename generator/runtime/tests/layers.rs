@@ -9,7 +9,7 @@ use std::path::Path;
 
 /// Every module of `src/`, by layer.
 const LAYERS: &[(u8, &[&str])] = &[
-    (0, &["datetime", "carrier", "flight"]),
+    (0, &["datetime", "carrier", "flight", "jsonpath"]),
     (1, &["endpoint", "enums"]),
     (2, &["error", "testing"]),
     (3, &["trace"]),

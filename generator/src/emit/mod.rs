@@ -45,6 +45,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("enums.rs", include_str!("../../runtime/src/enums.rs")),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
     ("flight.rs", include_str!("../../runtime/src/flight.rs")),
+    ("jsonpath.rs", include_str!("../../runtime/src/jsonpath.rs")),
     (
         "orchestrator.rs",
         include_str!("../../runtime/src/orchestrator.rs"),

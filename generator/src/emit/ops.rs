@@ -1,5 +1,10 @@
 //! A group → its module: the accessor on `Client`, one method per
 //! endpoint returning a `Call`, and the endpoints' query structs.
+//!
+//! The endpoint methods are `#[inline]`: rustc then compiles a method, and
+//! the decoder of its answer type that it names, only in a crate that
+//! calls it. With thousands of endpoints, a user pays for the ones called,
+//! not for every endpoint of the features enabled (see BENCHMARKS.md).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -144,6 +149,7 @@ fn method(op: &Operation) -> TokenStream {
     let (encode, path) = path_expr(op);
     quote! {
         #doc
+        #[inline]
         pub fn #name(&self, #(#args),*) -> #call_type {
             #encode
             crate::runtime::Call::#make(
@@ -293,6 +299,7 @@ fn rows_method(
     };
     quote! {
         #doc
+        #[inline]
         pub fn #name(&self, #(#params,)* page_size: u32) -> crate::runtime::paging::Rows<'a, #row> {
             let this = *self;
             // Page bounds go into `i32` fields.
