@@ -35,5 +35,21 @@ pub mod user_agent;
 
 pub use runtime::{
     ApiError, Auth, Client, ClientBuilder, Credentials, CredentialsError, DateTime,
-    DecodeError, Environment, Error, Headers, RetryPolicy, TransportError,
+    DecodeError, Environment, Error, Headers, RetryPolicy, SignInError, TransportError,
 };
+
+/// Signing in to SuperOffice Online: [`OAuth`](auth::OAuth) for
+/// users (the `oauth` feature), [`SystemUser`](auth::SystemUser)
+/// for background work (the `system-user` feature).
+pub mod auth {
+    #[cfg(any(feature = "oauth", feature = "system-user"))]
+    pub use crate::runtime::login::Claims;
+
+    #[cfg(feature = "oauth")]
+    pub use crate::runtime::oauth::{
+        AuthorizeRequest, OAuth, OAuthCredentials, SignIn, Tokens,
+    };
+
+    #[cfg(feature = "system-user")]
+    pub use crate::runtime::system_user::SystemUser;
+}

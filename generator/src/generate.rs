@@ -122,6 +122,17 @@ pub fn write(output: &Output, out: &Path) -> std::io::Result<()> {
         }
     }
     for (rel, text) in &output.files {
+        // Every output path is relative and goes down (the emitter makes
+        // them from identifiers); a generator bug must not write elsewhere.
+        let inside = rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("refusing to write {} outside the output", rel.display()),
+            ));
+        }
         let path = staging.join(rel);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;

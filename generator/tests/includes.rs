@@ -248,3 +248,31 @@ fn a_broken_front_matter_block_is_still_an_error() {
         .iter()
         .any(|d| d.is_error() && d.file == t.0.join("agent/Widget_Agent/v1WidgetAgent_Spin.md")));
 }
+
+#[test]
+fn a_page_s_uid_never_names_an_output_path() {
+    let t = TempTree::new("hostile-uid");
+    let hostile = page("Spin", "../../samples/req.md", "../../samples/resp.md")
+        .replace("uid: v1WidgetAgent_Spin", "uid: ../../../../escape/x");
+    t.write("agent/Widget_Agent/v1WidgetAgent_Spin.md", &hostile);
+    t.write("samples/req.md", REQUEST);
+    t.write("samples/resp.md", &response("ok"));
+    // A sample file in another encoding is not a page, and no error.
+    std::fs::write(t.0.join("samples/latin1.md"), b"caf\xe9\n").expect("write");
+    let g = generate(&t.0);
+    let errors: Vec<_> = g.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let out = g.output.as_ref().expect("generates");
+    for path in out.files.keys() {
+        assert!(
+            path.components()
+                .all(|c| matches!(c, std::path::Component::Normal(_))),
+            "{}",
+            path.display()
+        );
+    }
+    // The samples are named after the method (`escape_x`, an identifier).
+    assert!(out.files.keys().any(|p| p
+        .to_string_lossy()
+        .starts_with("tests/api/samples/widget_agent/escape_x.")));
+}

@@ -26,6 +26,9 @@ pub(crate) fn group_features(dir: &Path) -> Result<Vec<String>, String> {
         .collect())
 }
 
+/// The generated crate's features that are the runtime's, not a group's.
+pub const RUNTIME_FEATURES: [&str; 3] = ["tracing", "oauth", "system-user"];
+
 pub fn features(args: &[String]) -> Result<(), String> {
     let mut docs = crate::default_docs();
     let mut only: Option<Vec<String>> = None;
@@ -70,11 +73,13 @@ pub fn features(args: &[String]) -> Result<(), String> {
     };
     let mut runs: Vec<(String, Vec<String>)> =
         vec![("(no features)".into(), vec!["--no-default-features".into()])];
-    // The runtime's own optional feature, with no group.
-    runs.push((
-        "tracing".into(),
-        vec!["--no-default-features".into(), "--features=tracing".into()],
-    ));
+    // The runtime's own optional features, each with no group.
+    for f in RUNTIME_FEATURES {
+        runs.push((
+            f.to_string(),
+            vec!["--no-default-features".into(), format!("--features={f}")],
+        ));
+    }
     for f in &chosen {
         runs.push((
             f.clone(),

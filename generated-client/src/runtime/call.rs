@@ -279,7 +279,7 @@ async fn finish<T>(mut request: Request, decode: Decoder<T>) -> Result<T, Error>
 }
 
 /// Decodes JSON; when it does not decode, the error says where, as a
-/// path read off the text (see [`jsonpath`](super::jsonpath)).
+/// path read off the text at the line and column serde_json reports.
 pub fn decode_json<T: DeserializeOwned>(body: bytes::Bytes) -> Result<T, Error> {
     serde_json::from_slice(&body).map_err(|source| {
         Error::Decode(DecodeError {

@@ -1,7 +1,8 @@
 //! The one place that decides what follows an attempt: done, try again
 //! after a delay, renew the credentials, look the tenant up again, or
-//! stop with an error. Pure: it reads the attempt's outcome and what the
-//! call has done so far, and sends, waits and asks nothing itself.
+//! stop with an error. Pure: it reads the attempt's outcome, what the
+//! call has done so far and the time it is given, and sends, waits, reads
+//! the clock and asks nothing itself.
 //!
 //! The rules, in order:
 //!
@@ -50,6 +51,8 @@ pub(crate) struct Situation<'a> {
     pub may_renew: bool,
     /// The call went to a tenant's looked-up place and has not looked again.
     pub may_relocate: bool,
+    /// Now, for a `Retry-After` that is a date.
+    pub now: SystemTime,
 }
 
 impl Situation<'_> {
@@ -74,7 +77,7 @@ pub(crate) fn classify(outcome: &Outcome, s: &Situation) -> Next {
             401 if s.may_renew && !answer.credentials_dropped => Next::Renew,
             421 if s.may_relocate => Next::Relocate,
             status if retry::retry_status(status, s.repeatable) => {
-                s.retry(retry::retry_after(&answer.headers, SystemTime::now()))
+                s.retry(retry::retry_after(&answer.headers, s.now))
             }
             _ => Next::Stop,
         },
@@ -84,13 +87,13 @@ pub(crate) fn classify(outcome: &Outcome, s: &Situation) -> Next {
 }
 
 /// The error a call ends with, after `attempts` sends, when `outcome` is
-/// not a success; `limit` is the time limit of an attempt.
-pub(crate) fn error_of(outcome: Outcome, attempts: u32, limit: Duration) -> Error {
+/// not a success; `limit` is the time limit of an attempt, `now` the time.
+pub(crate) fn error_of(outcome: Outcome, attempts: u32, limit: Duration, now: SystemTime) -> Error {
     match outcome {
         Ok(answer) => {
             let mut e = ApiError::new(answer.status.as_u16(), answer.body);
             e.attempts = attempts;
-            e.retry_after = retry::retry_after(&answer.headers, SystemTime::now());
+            e.retry_after = retry::retry_after(&answer.headers, now);
             Error::Api(e)
         }
         Err(Failure::TimedOut) => Error::Transport(TransportError::timed_out(limit, attempts)),
@@ -132,6 +135,7 @@ mod tests {
             retries: 0,
             may_renew: true,
             may_relocate: true,
+            now: SystemTime::now(),
         }
     }
 
@@ -212,15 +216,21 @@ mod tests {
 
     #[test]
     fn errors_say_how_many_sends_were_made() {
-        let e = error_of(answer(503), 3, Duration::from_secs(1));
+        let e = error_of(answer(503), 3, Duration::from_secs(1), SystemTime::now());
         assert_eq!(e.attempts(), Some(3));
         assert_eq!(e.to_string(), "the server answered 503 (after 3 attempts)");
-        let e = error_of(Err(Failure::TimedOut), 1, Duration::from_millis(200));
+        let e = error_of(
+            Err(Failure::TimedOut),
+            1,
+            Duration::from_millis(200),
+            SystemTime::now(),
+        );
         assert!(e.is_timeout());
         let e = error_of(
             Err(Failure::Refused(Error::Redirect("no".into()))),
             1,
             Duration::ZERO,
+            SystemTime::now(),
         );
         assert!(matches!(e, Error::Redirect(_)));
     }

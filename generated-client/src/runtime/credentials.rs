@@ -25,7 +25,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderValue;
 
@@ -66,7 +66,27 @@ pub trait Credentials: Send + Sync + 'static {
     fn renew(&self) -> BoxFuture<'_, Result<String, BoxError>> {
         self.authorization()
     }
+
+    /// When the value given last stops being accepted, if the source knows
+    /// (an OAuth access token's `expires_in`). From [`RENEW_AHEAD`] before
+    /// then, the client asks [`renew`](Self::renew) before sending instead
+    /// of sending a value the server will refuse. By default `None`: the
+    /// value is renewed only after a `401`.
+    fn expires_at(&self) -> Option<SystemTime> {
+        None
+    }
 }
+
+/// Why a value is renewed.
+enum Why {
+    /// The server answered `401` to it.
+    Refused,
+    /// It runs out soon.
+    Expiring,
+}
+
+/// How long before a value's [`Credentials::expires_at`] the client renews it.
+pub const RENEW_AHEAD: Duration = Duration::from_secs(60);
 
 /// A shared source is a source: keep an `Arc` of yours to look at it
 /// while the client uses it.
@@ -77,6 +97,10 @@ impl<C: Credentials + ?Sized> Credentials for Arc<C> {
 
     fn renew(&self) -> BoxFuture<'_, Result<String, BoxError>> {
         (**self).renew()
+    }
+
+    fn expires_at(&self) -> Option<SystemTime> {
+        (**self).expires_at()
     }
 }
 
@@ -179,9 +203,17 @@ impl Renewer {
         }
     }
 
-    /// The value to send, asking the source for the first one.
+    /// The value to send, asking the source for the first one, and for a
+    /// new one when the value it gave runs out soon.
     pub async fn current(&self, limit: Duration) -> Result<Stamp, Error> {
         if let (generation, Some(value)) = self.now() {
+            let due = self
+                .source
+                .expires_at()
+                .is_some_and(|t| SystemTime::now() + RENEW_AHEAD >= t);
+            if due {
+                return self.renewed(generation, limit, Why::Expiring).await;
+            }
             return Ok(Stamp { generation, value });
         }
         let turn = self.turn(CredentialsStep::Authorization, limit).await?;
@@ -200,13 +232,19 @@ impl Renewer {
     /// A value to repeat a call with, after `refused` got a `401`: the
     /// source's fresh one, or the one another call renewed it to meanwhile.
     pub async fn renew(&self, refused: u64, limit: Duration) -> Result<Stamp, Error> {
+        self.renewed(refused, limit, Why::Refused).await
+    }
+
+    /// A new value instead of the one of generation `old`, for `why`.
+    async fn renewed(&self, old: u64, limit: Duration, why: Why) -> Result<Stamp, Error> {
+        let refused = old;
         let turn = self.turn(CredentialsStep::Renew, limit).await?;
         if let (generation, Some(value)) = self.now() {
             if generation != refused {
                 return Ok(Stamp { generation, value });
             }
         }
-        super::trace::renewing();
+        super::trace::renewing(matches!(why, Why::Expiring));
         self.ask_source(turn, self.source.renew(), CredentialsStep::Renew, limit)
             .await
     }

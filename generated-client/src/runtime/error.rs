@@ -66,6 +66,10 @@ pub enum Error {
         /// Its state as the state service gave it, e.g. `OfflineMaintenance`.
         state: String,
     },
+    /// Signing in to SuperOffice Online failed (the `oauth` and
+    /// `system-user` features): which step, and what SuperOffice or the
+    /// check said; never a key, token or ticket.
+    SignIn(SignInError),
     /// A paged list's server contradicted itself (it sent more rows than
     /// asked for yet said more pages follow), so the stream stopped rather
     /// than skip or repeat rows. The rows before it were yielded.
@@ -364,6 +368,7 @@ impl fmt::Display for Error {
                 )
             }
             Error::Paging(m) => write!(f, "paging stopped: {m}"),
+            Error::SignIn(e) => e.fmt(f),
         }
     }
 }
@@ -378,6 +383,10 @@ impl std::error::Error for Error {
             Error::Decode(e) => Some(&e.source),
             Error::Encode(e) => Some(e),
             Error::Credentials(e) => Some(e),
+            Error::SignIn(e) => e
+                .source
+                .as_deref()
+                .map(|e| e as &(dyn std::error::Error + 'static)),
             Error::TenantLookup {
                 source: Some(e), ..
             } => Some(e.as_ref()),
@@ -498,6 +507,109 @@ impl std::error::Error for CredentialsError {
             CredentialsFailure::Source(e) => Some(e.as_ref()),
             _ => None,
         }
+    }
+}
+
+/// Which step of signing in failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignInStep {
+    /// Reading the app's private key (PEM or SuperOffice's RSA XML).
+    Key,
+    /// Fetching the login service's OpenID Connect metadata.
+    Metadata,
+    /// Fetching the login service's signing keys (JWKS).
+    Keys,
+    /// Exchanging an OAuth authorization code for tokens.
+    CodeExchange,
+    /// Refreshing an OAuth access token.
+    Refresh,
+    /// Signing in as the system user (`PartnerSystemUser/Authenticate`).
+    SystemUser,
+    /// Validating a token the login service signed (an `id_token`, a
+    /// system user's JWT).
+    Token,
+}
+
+/// Signing in to SuperOffice Online failed. Says which step and what
+/// SuperOffice (or the check) said; never contains a key, token or ticket.
+#[derive(Debug)]
+pub struct SignInError {
+    /// The step that failed.
+    pub step: SignInStep,
+    message: String,
+    /// SuperOffice answered `InvalidTimestamp`: the signed system token's
+    /// time is off (this machine's clock is wrong by minutes).
+    invalid_timestamp: bool,
+    source: Option<Box<Error>>,
+}
+
+impl SignInError {
+    /// `step` failed: `message` says how.
+    #[cfg(any(feature = "oauth", feature = "system-user"))]
+    pub(crate) fn new(step: SignInStep, message: impl Into<String>) -> Self {
+        SignInError {
+            step,
+            message: message.into(),
+            invalid_timestamp: false,
+            source: None,
+        }
+    }
+
+    /// `step` failed because a request to the login service did.
+    #[cfg(any(feature = "oauth", feature = "system-user"))]
+    pub(crate) fn because(step: SignInStep, message: impl Into<String>, source: Error) -> Self {
+        SignInError {
+            source: Some(Box::new(source)),
+            ..Self::new(step, message)
+        }
+    }
+
+    /// SuperOffice refused the signed system token's timestamp.
+    #[cfg(feature = "system-user")]
+    pub(crate) fn invalid_timestamp(message: impl Into<String>) -> Self {
+        SignInError {
+            invalid_timestamp: true,
+            ..Self::new(SignInStep::SystemUser, message)
+        }
+    }
+
+    /// What went wrong (SuperOffice's message, or the check's).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// SuperOffice answered `InvalidTimestamp`: the clock of this machine
+    /// is off by minutes.
+    pub fn is_invalid_timestamp(&self) -> bool {
+        self.invalid_timestamp
+    }
+}
+
+impl fmt::Display for SignInError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let step = match self.step {
+            SignInStep::Key => "reading the private key",
+            SignInStep::Metadata => "fetching the login service's metadata",
+            SignInStep::Keys => "fetching the login service's signing keys",
+            SignInStep::CodeExchange => "exchanging the authorization code",
+            SignInStep::Refresh => "refreshing the access token",
+            SignInStep::SystemUser => "signing in as the system user",
+            SignInStep::Token => "validating the token",
+        };
+        write!(f, "signing in failed while {step}: {}", self.message)?;
+        if let Some(e) = &self.source {
+            write!(f, ": {e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SignInError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 

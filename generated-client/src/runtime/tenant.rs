@@ -39,6 +39,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT};
 use reqwest::{Method, Url};
 
+pub use super::environment::Environment;
 use super::error::Error;
 use super::flight::Flight;
 use super::transport::Prepared;
@@ -52,42 +53,6 @@ pub const DEFAULT_TENANT_TTL: Duration = Duration::from_secs(15 * 60);
 /// stale answer or a clock ahead would otherwise send every call to the
 /// state service first).
 pub const MIN_TENANT_TTL: Duration = Duration::from_secs(30);
-
-/// Which SuperOffice Online environment a tenant lives in: where its state
-/// is published.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Environment {
-    /// The development environment, `sod.superoffice.com`.
-    Sod,
-    /// The staging environment, `stage.superoffice.com`.
-    Stage,
-    /// Production, `online.superoffice.com`.
-    Online,
-    /// A state service at this base URL (`{base}/api/state/{tenant}`):
-    /// a test server, a proxy. Its answers may point anywhere.
-    Custom(String),
-}
-
-impl Environment {
-    /// The base URL of the environment's state service.
-    pub fn state_base(&self) -> &str {
-        match self {
-            Environment::Sod => "https://sod.superoffice.com",
-            Environment::Stage => "https://stage.superoffice.com",
-            Environment::Online => "https://online.superoffice.com",
-            Environment::Custom(base) => base,
-        }
-    }
-
-    /// The domain a tenant's base URL must be in, for SuperOffice's own
-    /// environments.
-    fn domain(&self) -> Option<&'static str> {
-        match self {
-            Environment::Custom(_) => None,
-            _ => Some("superoffice.com"),
-        }
-    }
-}
 
 /// Where a tenant is, as the client keeps it.
 #[derive(Default)]
@@ -157,7 +122,7 @@ impl Tenant {
         Ok(Tenant {
             id: id.to_string(),
             state_url,
-            domain: env.domain(),
+            domain: env.trusted_domain(),
             cache: Mutex::new(Cache::default()),
             flight: Flight::new(),
         })
@@ -345,13 +310,10 @@ fn read_state(
     let shown = url::without_userinfo(raw);
     let base = url::api_root(raw).map_err(|why| bad(format!("`{shown}`: {why}")))?;
     match domain {
-        Some(domain) => {
-            let host = base.host_str().unwrap_or_default().to_ascii_lowercase();
-            let inside = host == domain || host.ends_with(&format!(".{domain}"));
-            if base.scheme() != "https" || !inside {
-                return Err(bad(format!("`{shown}` is not an https URL on {domain}")));
-            }
+        Some(domain) if !url::https_within(&base, domain) => {
+            return Err(bad(format!("`{shown}` is not an https URL on {domain}")));
         }
+        Some(_) => {}
         None if https && base.scheme() != "https" => {
             return Err(bad(format!(
                 "`{shown}` is not https, but the state service is"

@@ -88,11 +88,16 @@ pub(crate) fn retrying(attempt: u32, delay: Duration, status: Option<u16>) {
     }
 }
 
-/// The server refused the credentials with `401`: the source is asked to
-/// renew them.
-pub(crate) fn renewing() {
+/// The credentials source is asked to renew them: after a `401`, or
+/// (`ahead`) because they run out soon.
+#[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+pub(crate) fn renewing(ahead: bool) {
     #[cfg(feature = "tracing")]
-    ::tracing::info!("renewing credentials after 401");
+    if ahead {
+        ::tracing::info!("renewing credentials before they run out");
+    } else {
+        ::tracing::info!("renewing credentials after 401");
+    }
 }
 
 /// The tenant answered `421`: it has moved, and is looked up again.

@@ -11,7 +11,7 @@ fn unassign_third_party_licenses_request_sample_round_trips() {
         crate_under_test::types::UnassignThirdPartyLicensesRequest,
     >(
         ::std::include_str!(
-            "samples/license_agent/v1LicenseAgent_UnassignThirdPartyLicenses.request.json"
+            "samples/license_agent/unassign_third_party_licenses.request.json"
         ),
     );
 }
@@ -22,7 +22,7 @@ fn unassign_third_party_licenses_response_sample_decodes() {
         ::std::vec::Vec<crate_under_test::types::UnassignThirdPartyLicensesItem>,
     >(
         ::std::include_str!(
-            "samples/license_agent/v1LicenseAgent_UnassignThirdPartyLicenses.response.json"
+            "samples/license_agent/unassign_third_party_licenses.response.json"
         ),
     );
 }
@@ -30,13 +30,13 @@ fn unassign_third_party_licenses_response_sample_decodes() {
 #[tokio::test]
 async fn unassign_third_party_licenses_calls_the_documented_endpoint() {
     let sent = ::std::include_str!(
-        "samples/license_agent/v1LicenseAgent_UnassignThirdPartyLicenses.request.json"
+        "samples/license_agent/unassign_third_party_licenses.request.json"
     );
     let request: crate_under_test::types::UnassignThirdPartyLicensesRequest = common::decode(
         sent,
     );
     let answer = ::std::include_str!(
-        "samples/license_agent/v1LicenseAgent_UnassignThirdPartyLicenses.response.json"
+        "samples/license_agent/unassign_third_party_licenses.response.json"
     );
     let server = common::Expect::call(
             "POST",

@@ -9,18 +9,14 @@ use superoffice_webapi as crate_under_test;
 fn make_retired_request_sample_round_trips() {
     common::round_trip::<
         crate_under_test::types::MakeRetiredRequest,
-    >(::std::include_str!("samples/user_agent/v1UserAgent_MakeRetired.request.json"));
+    >(::std::include_str!("samples/user_agent/make_retired.request.json"));
 }
 
 #[tokio::test]
 async fn make_retired_calls_the_documented_endpoint() {
-    let sent = ::std::include_str!(
-        "samples/user_agent/v1UserAgent_MakeRetired.request.json"
-    );
+    let sent = ::std::include_str!("samples/user_agent/make_retired.request.json");
     let request: crate_under_test::types::MakeRetiredRequest = common::decode(sent);
-    let answer = ::std::include_str!(
-        "samples/user_agent/v1UserAgent_MakeRetired.response.txt"
-    );
+    let answer = ::std::include_str!("samples/user_agent/make_retired.response.txt");
     let server = common::Expect::call("POST", "/api/v1/Agents/User/MakeRetired")
         .json_body(sent)
         .answer(204u16, answer)
@@ -34,25 +30,21 @@ async fn make_retired_calls_the_documented_endpoint() {
 fn save_user_request_sample_round_trips() {
     common::round_trip::<
         crate_under_test::types::User,
-    >(::std::include_str!("samples/user_agent/v1UserAgent_SaveUser.request.json"));
+    >(::std::include_str!("samples/user_agent/save_user.request.json"));
 }
 
 #[test]
 fn save_user_response_sample_decodes() {
     common::round_trip::<
         crate_under_test::types::User,
-    >(::std::include_str!("samples/user_agent/v1UserAgent_SaveUser.response.json"));
+    >(::std::include_str!("samples/user_agent/save_user.response.json"));
 }
 
 #[tokio::test]
 async fn save_user_calls_the_documented_endpoint() {
-    let sent = ::std::include_str!(
-        "samples/user_agent/v1UserAgent_SaveUser.request.json"
-    );
+    let sent = ::std::include_str!("samples/user_agent/save_user.request.json");
     let request: crate_under_test::types::User = common::decode(sent);
-    let answer = ::std::include_str!(
-        "samples/user_agent/v1UserAgent_SaveUser.response.json"
-    );
+    let answer = ::std::include_str!("samples/user_agent/save_user.response.json");
     let server = common::Expect::call("POST", "/api/v1/Agents/User/SaveUser")
         .json_body(sent)
         .answer(200u16, answer)
@@ -66,23 +58,19 @@ async fn save_user_calls_the_documented_endpoint() {
 fn set_external_user_info_request_sample_round_trips() {
     common::round_trip::<
         crate_under_test::types::SetExternalUserInfoRequest,
-    >(
-        ::std::include_str!(
-            "samples/user_agent/v1UserAgent_SetExternalUserInfo.request.json"
-        ),
-    );
+    >(::std::include_str!("samples/user_agent/set_external_user_info.request.json"));
 }
 
 #[tokio::test]
 async fn set_external_user_info_calls_the_documented_endpoint() {
     let sent = ::std::include_str!(
-        "samples/user_agent/v1UserAgent_SetExternalUserInfo.request.json"
+        "samples/user_agent/set_external_user_info.request.json"
     );
     let request: crate_under_test::types::SetExternalUserInfoRequest = common::decode(
         sent,
     );
     let answer = ::std::include_str!(
-        "samples/user_agent/v1UserAgent_SetExternalUserInfo.response.txt"
+        "samples/user_agent/set_external_user_info.response.txt"
     );
     let server = common::Expect::call("POST", "/api/v1/Agents/User/SetExternalUserInfo")
         .json_body(sent)
@@ -97,34 +85,26 @@ async fn set_external_user_info_calls_the_documented_endpoint() {
 fn set_user_presence_status_request_sample_round_trips() {
     common::round_trip::<
         crate_under_test::types::SetUserPresenceStatusRequest,
-    >(
-        ::std::include_str!(
-            "samples/user_agent/v1UserAgent_SetUserPresenceStatus.request.json"
-        ),
-    );
+    >(::std::include_str!("samples/user_agent/set_user_presence_status.request.json"));
 }
 
 #[test]
 fn set_user_presence_status_response_sample_decodes() {
     common::round_trip::<
         crate_under_test::types::UserPresenceStatus,
-    >(
-        ::std::include_str!(
-            "samples/user_agent/v1UserAgent_SetUserPresenceStatus.response.json"
-        ),
-    );
+    >(::std::include_str!("samples/user_agent/set_user_presence_status.response.json"));
 }
 
 #[tokio::test]
 async fn set_user_presence_status_calls_the_documented_endpoint() {
     let sent = ::std::include_str!(
-        "samples/user_agent/v1UserAgent_SetUserPresenceStatus.request.json"
+        "samples/user_agent/set_user_presence_status.request.json"
     );
     let request: crate_under_test::types::SetUserPresenceStatusRequest = common::decode(
         sent,
     );
     let answer = ::std::include_str!(
-        "samples/user_agent/v1UserAgent_SetUserPresenceStatus.response.json"
+        "samples/user_agent/set_user_presence_status.response.json"
     );
     let server = common::Expect::call(
             "POST",

@@ -109,12 +109,7 @@ impl std::fmt::Debug for Headers {
 impl Headers {
     /// No header is set.
     pub fn is_empty(&self) -> bool {
-        self.app_token.is_none()
-            && self.accept_language.is_none()
-            && self.so_language.is_none()
-            && self.so_culture.is_none()
-            && self.so_time_zone.is_none()
-            && self.extra.is_empty()
+        *self == Headers::default()
     }
 
     /// These headers with `over`'s values where it has them.
@@ -370,13 +365,14 @@ pub(crate) fn header_map(
 ) -> Result<HeaderMap, Error> {
     let mut map = HeaderMap::new();
     map.insert(ACCEPT, HeaderValue::from_static("application/json"));
-    if let Some(auth) = authorization {
-        map.insert(AUTHORIZATION, header_value("Authorization", auth)?);
-    }
     for (name, value) in headers.pairs() {
         let header = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| Error::Config(format!("`{name}` is not a header name")))?;
         map.append(header, header_value(name, value)?);
+    }
+    // The client's authentication wins over an extra `Authorization`.
+    if let Some(auth) = authorization {
+        map.insert(AUTHORIZATION, header_value("Authorization", auth)?);
     }
     Ok(map)
 }

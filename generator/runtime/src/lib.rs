@@ -6,15 +6,15 @@
 //! | layer | modules | what they own |
 //! | --- | --- | --- |
 //! | 0 | [`datetime`], [`carrier`], `flight`, `jsonpath` | leaves: SuperOffice's date-times, how carriers travel as JSON, one-at-a-time asks with shared failures, where in a JSON text a decoding error is |
-//! | 1 | [`endpoint`], [`enums`] | what a generated method says about its endpoint, body and query values; string enums |
+//! | 1 | [`endpoint`], [`enums`], [`environment`] | what a generated method says about its endpoint, body and query values; string enums; SuperOffice Online's environments and their hosts |
 //! | 2 | [`error`], `testing` | every error type, credentials' and tenants' included; the sample tests' JSON comparison |
 //! | 3 | `trace` | spans and events (the `tracing` feature) |
 //! | 4 | [`url`] | API roots, path segments, the URL of a call |
 //! | 5 | [`retry`], [`redirect`] | when to try again and how long to wait; which redirects to follow and what to strip |
 //! | 6 | `transport` | one attempt: the request, its redirects, the whole answer |
-//! | 7 | [`credentials`], [`tenant`] | the policies that act on an answer: renewing credentials after `401`, finding a tenant that moved after `421` |
+//! | 7 | [`credentials`], [`tenant`], `login` | the policies that act on an answer: renewing credentials after `401` (or before they run out), finding a tenant that moved after `421`; SuperOffice's login service and its token checks (the `oauth` and `system-user` features) |
 //! | 8 | [`client`], `classify` | the client's configuration; the one classifier that says what follows an attempt |
-//! | 9 | `orchestrator` | the one attempt loop: endpoint, identity, transmit, classify |
+//! | 9 | `orchestrator`, `oauth`, `system_user` | the one attempt loop: endpoint, identity, transmit, classify; the sign-in sources (the `oauth` and `system-user` features), credentials sources built on the client's configuration |
 //! | 10 | [`call`], [`paging`] | a call as the generated methods return it; paging as a stream |
 //!
 //! The generator copies these files into the generated crate as its
@@ -30,13 +30,20 @@ pub mod credentials;
 pub mod datetime;
 pub mod endpoint;
 pub mod enums;
+pub mod environment;
 pub mod error;
 mod flight;
 mod jsonpath;
+#[cfg(any(feature = "oauth", feature = "system-user"))]
+pub mod login;
+#[cfg(feature = "oauth")]
+pub mod oauth;
 mod orchestrator;
 pub mod paging;
 pub mod redirect;
 pub mod retry;
+#[cfg(feature = "system-user")]
+pub mod system_user;
 pub mod tenant;
 #[doc(hidden)]
 pub mod testing;
@@ -49,7 +56,9 @@ pub use client::{Auth, Client, ClientBuilder, Headers, DEFAULT_CONNECT_TIMEOUT, 
 pub use credentials::Credentials;
 pub use datetime::DateTime;
 pub use endpoint::{Endpoint, NoQuery, QueryParams, QueryValue};
-pub use error::{ApiError, CredentialsError, DecodeError, Error, TransportError};
+pub use error::{
+    ApiError, CredentialsError, DecodeError, Error, SignInError, SignInStep, TransportError,
+};
 pub use paging::{PageAnswer, Rows, Window};
 pub use retry::RetryPolicy;
 pub use tenant::Environment;

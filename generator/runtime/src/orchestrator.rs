@@ -18,7 +18,7 @@
 use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, Url};
@@ -120,6 +120,7 @@ async fn run(serving: Serving<'_>, parts: Parts<'_>, plan: Plan) -> Result<Succe
             retries: count.retries,
             may_renew: stamp.is_some() && !count.renewed,
             may_relocate: generation.is_some() && !count.relocated,
+            now: SystemTime::now(),
         };
         match classify::classify(&outcome, &situation) {
             Next::Done => return count.done(outcome, plan),
@@ -142,7 +143,14 @@ async fn run(serving: Serving<'_>, parts: Parts<'_>, plan: Plan) -> Result<Succe
                 req.url = moved.url;
                 generation = moved.generation;
             }
-            Next::Stop => return Err(classify::error_of(outcome, count.attempts, plan.timeout)),
+            Next::Stop => {
+                return Err(classify::error_of(
+                    outcome,
+                    count.attempts,
+                    plan.timeout,
+                    SystemTime::now(),
+                ))
+            }
         }
     }
 }
@@ -283,7 +291,12 @@ impl Count {
                 attempts: self.attempts,
             }),
             // `classify` says `Done` only for an answer.
-            other => Err(classify::error_of(other, self.attempts, plan.timeout)),
+            other => Err(classify::error_of(
+                other,
+                self.attempts,
+                plan.timeout,
+                SystemTime::now(),
+            )),
         }
     }
 }

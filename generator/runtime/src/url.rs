@@ -139,6 +139,32 @@ pub(crate) fn api_root(raw: &str) -> Result<reqwest::Url, String> {
     reqwest::Url::parse(&root).map_err(|e| e.to_string())
 }
 
+/// `pairs` as an `application/x-www-form-urlencoded` body: every byte but
+/// the unreserved ones percent-encoded, so `&`, `=` and `+` in a value
+/// stay in the value.
+#[cfg(feature = "oauth")]
+pub(crate) fn form_encode(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                utf8_percent_encode(k, SEGMENT),
+                utf8_percent_encode(v, SEGMENT)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// `url` is `https` on `domain` or a host below it (`online2.superoffice.com`
+/// within `superoffice.com`; not `superoffice.com.evil.example`).
+pub(crate) fn https_within(url: &reqwest::Url, domain: &str) -> bool {
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    let inside = host == domain || host.ends_with(&format!(".{domain}"));
+    url.scheme() == "https" && inside
+}
+
 /// A URL as typed, for error messages: any `user:password@` shown as `***@`.
 pub(crate) fn without_userinfo(url: &str) -> String {
     let start = url.find("://").map_or(0, |i| i + 3);

@@ -10,15 +10,15 @@ use std::path::Path;
 /// Every module of `src/`, by layer.
 const LAYERS: &[(u8, &[&str])] = &[
     (0, &["datetime", "carrier", "flight", "jsonpath"]),
-    (1, &["endpoint", "enums"]),
+    (1, &["endpoint", "enums", "environment"]),
     (2, &["error", "testing"]),
     (3, &["trace"]),
     (4, &["url"]),
     (5, &["retry", "redirect"]),
     (6, &["transport"]),
-    (7, &["credentials", "tenant"]),
+    (7, &["credentials", "tenant", "login"]),
     (8, &["client", "classify"]),
-    (9, &["orchestrator"]),
+    (9, &["orchestrator", "oauth", "system_user"]),
     (10, &["call", "paging"]),
 ];
 
@@ -30,35 +30,47 @@ fn layer_of() -> BTreeMap<&'static str, u8> {
 }
 
 /// The sibling modules a source uses: every `super::name` outside
-/// comments, and the names in `use super::{a, b::c}` groups.
+/// comments, and the first names of the items in `use super::{a, b::c,
+/// d::{e, f}}` groups, however the group is wrapped over lines.
 fn uses(src: &str) -> Vec<String> {
+    let code: String = src
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
     let mut out = Vec::new();
-    for line in src.lines() {
-        let code = line.split("//").next().unwrap_or_default();
-        let mut rest = code;
-        while let Some(i) = rest.find("super::") {
-            rest = &rest[i + "super::".len()..];
-            if let Some(group) = rest.strip_prefix('{') {
-                let end = group.find('}').unwrap_or(group.len());
-                for item in group[..end].split(',') {
-                    let name: String = item
-                        .trim()
-                        .chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_')
-                        .collect();
-                    if !name.is_empty() {
-                        out.push(name);
-                    }
+    let mut rest = code.as_str();
+    while let Some(i) = rest.find("super::") {
+        rest = &rest[i + "super::".len()..];
+        let Some(group) = rest.strip_prefix('{') else {
+            out.push(ident(rest));
+            continue;
+        };
+        // The group's top-level items, braces nested inside them skipped.
+        let (mut depth, mut start) = (0usize, 0usize);
+        for (j, c) in group.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => {
+                    out.push(ident(&group[start..j]));
+                    break;
                 }
-            } else {
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                out.push(name);
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    out.push(ident(&group[start..j]));
+                    start = j + 1;
+                }
+                _ => {}
             }
         }
     }
+    out.retain(|n| !n.is_empty());
     out
 }
 
@@ -124,6 +136,9 @@ fn every_module_uses_only_lower_layers() {
 
 #[test]
 fn the_reader_finds_uses_in_groups_and_paths() {
-    let src = "use super::error::{Error, X};\nuse super::{retry, url::path};\n// super::call in a comment\nlet x = super::trace::moved();\n";
-    assert_eq!(uses(src), ["error", "retry", "url", "trace"]);
+    let src = "use super::error::{Error, X};\nuse super::{retry, url::path};\n// super::call in a comment\nlet x = super::trace::moved();\nuse super::{\n    client::{a, b},\n    credentials,\n};\n";
+    assert_eq!(
+        uses(src),
+        ["error", "retry", "url", "trace", "client", "credentials"]
+    );
 }

@@ -43,9 +43,15 @@ const RUNTIME: &[(&str, &str)] = &[
     ("datetime.rs", include_str!("../../runtime/src/datetime.rs")),
     ("endpoint.rs", include_str!("../../runtime/src/endpoint.rs")),
     ("enums.rs", include_str!("../../runtime/src/enums.rs")),
+    (
+        "environment.rs",
+        include_str!("../../runtime/src/environment.rs"),
+    ),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
     ("flight.rs", include_str!("../../runtime/src/flight.rs")),
     ("jsonpath.rs", include_str!("../../runtime/src/jsonpath.rs")),
+    ("login.rs", include_str!("../../runtime/src/login.rs")),
+    ("oauth.rs", include_str!("../../runtime/src/oauth.rs")),
     (
         "orchestrator.rs",
         include_str!("../../runtime/src/orchestrator.rs"),
@@ -53,6 +59,10 @@ const RUNTIME: &[(&str, &str)] = &[
     ("paging.rs", include_str!("../../runtime/src/paging.rs")),
     ("redirect.rs", include_str!("../../runtime/src/redirect.rs")),
     ("retry.rs", include_str!("../../runtime/src/retry.rs")),
+    (
+        "system_user.rs",
+        include_str!("../../runtime/src/system_user.rs"),
+    ),
     ("tenant.rs", include_str!("../../runtime/src/tenant.rs")),
     ("testing.rs", include_str!("../../runtime/src/testing.rs")),
     ("trace.rs", include_str!("../../runtime/src/trace.rs")),
@@ -154,8 +164,20 @@ fn lib_file(api: &Api, example: &Example) -> TokenStream {
 
         pub use runtime::{
             ApiError, Auth, Client, ClientBuilder, Credentials, CredentialsError, DateTime,
-            DecodeError, Environment, Error, Headers, RetryPolicy, TransportError,
+            DecodeError, Environment, Error, Headers, RetryPolicy, SignInError, TransportError,
         };
+
+        /// Signing in to SuperOffice Online: [`OAuth`](auth::OAuth) for
+        /// users (the `oauth` feature), [`SystemUser`](auth::SystemUser)
+        /// for background work (the `system-user` feature).
+        pub mod auth {
+            #[cfg(any(feature = "oauth", feature = "system-user"))]
+            pub use crate::runtime::login::Claims;
+            #[cfg(feature = "oauth")]
+            pub use crate::runtime::oauth::{AuthorizeRequest, OAuth, OAuthCredentials, SignIn, Tokens};
+            #[cfg(feature = "system-user")]
+            pub use crate::runtime::system_user::SystemUser;
+        }
     }
 }
 

@@ -114,9 +114,11 @@ fn used(op: &Operation) -> Used<'_> {
     }
 }
 
-/// Where a sample of `op` is kept, relative to `tests/api/`.
+/// Where a sample of `op` is kept, relative to `tests/api/`: named after
+/// the method (an identifier, unique in its group), never after the
+/// page's uid, which is page text and could name another folder.
 fn sample_path(module: &str, op: &Operation, what: &str) -> String {
-    format!("samples/{module}/{}.{what}", op.uid)
+    format!("samples/{module}/{}.{what}", op.rust)
 }
 
 /// `include_str!` of a sample file.

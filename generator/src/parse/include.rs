@@ -13,7 +13,7 @@
 //! never read. In every case the page is generated without that sample.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -88,24 +88,31 @@ pub fn resolve(
         .map(|f| (read::relative(root, &f.path), f))
         .collect();
     let canonical_root = std::fs::canonicalize(root).ok();
-    type Outcome = Result<Option<Loaded>, (DiagKind, String)>;
-    let loaded: Vec<(Outcome, Vec<Diagnostic>)> = wanted
-        .par_iter()
-        .map(|((rel, kind), _)| {
-            let text: Result<Cow<str>, (DiagKind, String)> = match known.get(rel) {
+    // Each file once, however many pages and sections name it.
+    let rels: BTreeSet<&String> = wanted.keys().map(|(rel, _)| rel).collect();
+    type Text<'t> = Result<Cow<'t, str>, (DiagKind, String)>;
+    let texts: HashMap<&String, Text> = rels
+        .into_par_iter()
+        .map(|rel| {
+            let text: Text = match known.get(rel) {
                 Some(file) => match &file.text {
                     Ok(t) => Ok(Cow::Borrowed(t)),
                     Err(e) => Err((DiagKind::Include, format!("cannot be read: {e}"))),
                 },
                 None => read_outside_the_scan(root, canonical_root.as_deref(), rel).map(Cow::Owned),
             };
-            match text {
-                Ok(src) => {
-                    let (loaded, d) = parse_file(&root.join(rel), rel, &src, *kind);
-                    (Ok(loaded), d)
-                }
-                Err(why) => (Err(why), Vec::new()),
+            (rel, text)
+        })
+        .collect();
+    type Outcome = Result<Option<Loaded>, (DiagKind, String)>;
+    let loaded: Vec<(Outcome, Vec<Diagnostic>)> = wanted
+        .par_iter()
+        .map(|((rel, kind), _)| match &texts[rel] {
+            Ok(src) => {
+                let (loaded, d) = parse_file(&root.join(rel), rel, src, *kind);
+                (Ok(loaded), d)
             }
+            Err(why) => (Err(why.clone()), Vec::new()),
         })
         .collect();
     for (((rel, _), uses), (loaded, file_diags)) in wanted.iter().zip(loaded) {
@@ -168,8 +175,18 @@ fn read_outside_the_scan(
     rel: &str,
 ) -> Result<String, (DiagKind, String)> {
     let path = root.join(rel);
-    if !path.exists() {
+    let Ok(meta) = std::fs::symlink_metadata(&path) else {
         return Err((DiagKind::Include, "does not exist".into()));
+    };
+    // A symlink is checked for where it leads before anything else: one
+    // that leads out of the tree is never followed, dangling or not.
+    if meta.file_type().is_symlink() && !read::inside(canonical_root, &path) {
+        let why = if path.exists() {
+            "leads out of the docs tree through a symlink; it is not read"
+        } else {
+            "is a symlink that leads nowhere inside the docs tree; it is not read"
+        };
+        return Err((DiagKind::OutsideTree, why.into()));
     }
     if !read::inside(canonical_root, &path) {
         return Err((

@@ -32,7 +32,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{DiagKind, Diagnostic, LineIndex, Pos};
 use crate::ir::{Doc, Endpoint};
-pub use read::{read_text, relative, PageSource};
+pub use read::{read_text, relative, PageSource, ReadError};
 
 /// Per-page parsing context: where we are and what went wrong.
 pub struct PageCtx<'a> {
@@ -102,6 +102,8 @@ pub enum Skip {
     Tag(String),
     /// No front matter: an included sample, a README, a list of sources.
     NoFrontMatter,
+    /// Not UTF-8 text, and no front matter.
+    NotText,
 }
 
 impl std::fmt::Display for Skip {
@@ -112,6 +114,7 @@ impl std::fmt::Display for Skip {
             Skip::NoFrontMatter => f.write_str(
                 "no front matter, so not an endpoint page (an included sample, a README or other markdown)",
             ),
+            Skip::NotText => f.write_str("not UTF-8 text and no front matter, so not an endpoint page"),
         }
     }
 }
@@ -150,7 +153,7 @@ impl DocsRun {
         for (_, why) in &self.skipped {
             match why {
                 Skip::Index | Skip::Tag(_) => s.overview_pages += 1,
-                Skip::NoFrontMatter => s.other_files += 1,
+                Skip::NoFrontMatter | Skip::NotText => s.other_files += 1,
             }
         }
         let (errors, warnings) = self.diagnostics.iter().fold((0, 0), |(e, w), d| {
@@ -227,13 +230,21 @@ pub fn parse_pages(root: &Path, pages: &[PageSource]) -> DocsRun {
         .par_iter()
         .map(|page| match &page.text {
             Ok(src) => parse_page(&page.path, &relative(root, &page.path), src),
-            Err(msg) => PageReport {
+            // Some other file of the tree, in another encoding: not a page.
+            Err(ReadError::NotUtf8 {
+                front_matter: false,
+                ..
+            }) => PageReport {
+                parsed: Parsed::NotEndpoint(Skip::NotText),
+                diagnostics: Vec::new(),
+            },
+            Err(e) => PageReport {
                 parsed: Parsed::Invalid,
                 diagnostics: vec![Diagnostic::error_of(
                     DiagKind::Io,
                     &page.path,
                     Pos::new(1, 1),
-                    msg.clone(),
+                    e.to_string(),
                 )],
             },
         })
@@ -269,7 +280,7 @@ pub fn parse_pages(root: &Path, pages: &[PageSource]) -> DocsRun {
 /// Whether a text opens a front matter block: its first line that is not
 /// blank is `---`. One that does is an endpoint page or an error; one that
 /// does not is some other markdown file of the tree.
-fn opens_front_matter(src: &str) -> bool {
+pub(crate) fn opens_front_matter(src: &str) -> bool {
     src.lines()
         .find(|l| !l.trim().is_empty())
         .is_some_and(|l| l.trim_end() == "---")

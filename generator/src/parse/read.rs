@@ -12,11 +12,31 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{DiagKind, Diagnostic, Pos};
 
-/// A file read from disk: its path, its path relative to the root and its
-/// text (or why it could not be read).
+/// A file read from disk: its path and its text (or why it could not be
+/// read).
 pub struct PageSource {
     pub path: PathBuf,
-    pub text: Result<String, String>,
+    pub text: Result<String, ReadError>,
+}
+
+/// Why a file's text could not be had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// It could not be read at all (so whether it is a page is unknown).
+    Unreadable(String),
+    /// It is not UTF-8 text; `front_matter`: it still opens a front
+    /// matter block (a page in another encoding), else it is some other
+    /// file of the tree.
+    NotUtf8 { front_matter: bool, why: String },
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Unreadable(why) => write!(f, "expected a readable file: {why}"),
+            ReadError::NotUtf8 { why, .. } => write!(f, "expected UTF-8 text: {why}"),
+        }
+    }
 }
 
 /// What reading a tree gives: the files, and the warnings about files left
@@ -59,11 +79,30 @@ pub fn read_tree(root: &Path) -> Result<Read, Diagnostic> {
     Ok(Read { files, warnings })
 }
 
-/// Reads a file as UTF-8 text, the error saying what was expected.
-pub fn read_text(path: &Path) -> Result<String, String> {
-    std::fs::read(path)
-        .map_err(|e| format!("expected a readable file: {e}"))
-        .and_then(|b| String::from_utf8(b).map_err(|e| format!("expected UTF-8 text: {e}")))
+/// The most bytes a file of the tree may have (a page is some kilobytes;
+/// this only stops a runaway file from filling memory).
+pub const MAX_FILE: u64 = 64 << 20;
+
+/// Reads a regular file as UTF-8 text.
+pub fn read_text(path: &Path) -> Result<String, ReadError> {
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::Unreadable(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(ReadError::Unreadable("not a regular file".into()));
+    }
+    if meta.len() > MAX_FILE {
+        return Err(ReadError::Unreadable(format!(
+            "{} bytes, more than the {MAX_FILE} a docs file may have",
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Unreadable(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let lossy = String::from_utf8_lossy(e.as_bytes());
+        ReadError::NotUtf8 {
+            front_matter: super::opens_front_matter(&lossy),
+            why: e.to_string(),
+        }
+    })
 }
 
 /// Whether `path` (which exists) resolves, symlinks followed, to a place

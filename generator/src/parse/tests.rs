@@ -522,14 +522,36 @@ fn duplicate_uids_across_pages_are_an_error() {
 
 #[test]
 fn unreadable_and_non_utf8_pages_are_diagnostics() {
-    let pages = vec![PageSource {
-        path: "d/a.md".into(),
-        text: Err("expected UTF-8 text: bad byte".into()),
-    }];
+    let pages = vec![
+        PageSource {
+            path: "d/a.md".into(),
+            text: Err(ReadError::NotUtf8 {
+                front_matter: true,
+                why: "bad byte".into(),
+            }),
+        },
+        PageSource {
+            path: "d/b.md".into(),
+            text: Err(ReadError::Unreadable("permission denied".into())),
+        },
+        // Some other file in another encoding is not a page, and no error.
+        PageSource {
+            path: "d/latin1.md".into(),
+            text: Err(ReadError::NotUtf8 {
+                front_matter: false,
+                why: "bad byte".into(),
+            }),
+        },
+    ];
     let run = parse_pages(Path::new("d"), &pages);
     assert!(run.has_errors());
+    let shown: Vec<String> = run.diagnostics.iter().map(|d| d.to_string()).collect();
     assert_eq!(
-        run.diagnostics[0].to_string(),
-        "d/a.md:1:1: error: expected UTF-8 text: bad byte"
+        shown,
+        [
+            "d/a.md:1:1: error: expected UTF-8 text: bad byte",
+            "d/b.md:1:1: error: expected a readable file: permission denied"
+        ]
     );
+    assert_eq!(run.skipped, [("d/latin1.md".into(), Skip::NotText)]);
 }

@@ -290,3 +290,44 @@ async fn static_credentials_do_not_renew() {
     assert_eq!(err.status(), Some(401));
     assert_eq!(authorizations(&server).await.len(), 1);
 }
+
+#[tokio::test]
+async fn retries_are_counted_for_the_whole_call_across_a_renewal() {
+    // 503, then 401 (the value is refused), then 503 with the new value:
+    // two attempts' worth of retries is spent by then, so the call ends,
+    // after three sends (the renewal is a send beyond the retries).
+    let server = MockServer::start().await;
+    Mock::given(path("/api/v1/x"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/v1/x"))
+        .and(header("authorization", "Bearer secret-0"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/v1/x"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let source = Counting::new();
+    let client = Client::builder(server.uri())
+        .credentials(source.clone())
+        .retry(superoffice_runtime::RetryPolicy {
+            max_attempts: 2,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_secs(1),
+            retry_non_idempotent: false,
+        })
+        .build()
+        .expect("client");
+    let err = call(&client, reqwest::Method::GET).await.expect_err("503");
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(err.attempts(), Some(3));
+    assert_eq!(source.renewals.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        authorizations(&server).await,
+        ["Bearer secret-0", "Bearer secret-0", "Bearer secret-1"]
+    );
+}

@@ -5,8 +5,12 @@
 
 mod calls;
 mod credentials;
+#[cfg(any(feature = "oauth", feature = "system-user"))]
+mod login_mock;
+#[cfg(feature = "oauth")]
+mod oauth;
 mod paging;
 mod retries;
+#[cfg(feature = "system-user")]
+mod system_user;
 mod tenants;
-#[cfg(feature = "tracing")]
-mod tracing;

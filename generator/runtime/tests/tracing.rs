@@ -1,4 +1,8 @@
-//! Tracing: one span per call, no secrets.
+//! Tracing: one span per call, no secrets. A test binary of its own:
+//! `tracing` caches per callsite whether anyone listens, and tests on
+//! other threads of one process, calling without a subscriber, race with
+//! the thread-local subscriber this test sets.
+#![cfg(feature = "tracing")]
 
 use std::sync::{Arc, Mutex};
 
@@ -111,4 +115,70 @@ async fn a_call_is_a_span_without_secrets_paths_or_bodies() {
         !out.contains("secret"),
         "a secret, the filled path or the body in:\n{out}"
     );
+}
+
+#[cfg(feature = "system-user")]
+#[path = "e2e/login_mock.rs"]
+mod login_mock;
+
+/// A system user signs in, renews its ticket after a `401` and calls: the
+/// trace names the steps, never the key, the system token, the ticket or
+/// the app's secret.
+#[cfg(feature = "system-user")]
+#[tokio::test]
+async fn signing_in_leaves_no_secret_in_the_trace() {
+    use login_mock as mock;
+    use superoffice_runtime::system_user::SystemUser;
+    use superoffice_runtime::Environment;
+
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    let asked = Arc::new(mock::Asked::default());
+    mock::mount_keys(&server, &asked).await;
+    mock::mount_system_user(&server, &asked, |_, _| None).await;
+    Mock::given(path(format!("/{}/api/v1/x", mock::TENANT)))
+        .and(header("authorization", "SOTicket 7T:secret-ticket-2"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(path(format!("/{}/api/v1/x", mock::TENANT)))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let user = SystemUser::new(
+        Environment::Custom(server.uri()),
+        mock::TENANT,
+        mock::CLIENT_SECRET,
+        mock::PARTNER_KEY_PEM,
+        mock::SYSTEM_TOKEN,
+    )
+    .expect("system user");
+    let client = user
+        .client()
+        .await
+        .expect("signed in")
+        .build()
+        .expect("client");
+    Call::<()>::empty(
+        &client,
+        Endpoint::new(reqwest::Method::GET, "v1X_Get", "/api/v1/x"),
+        "/api/v1/x".into(),
+        Body::None,
+    )
+    .await
+    .expect("renewed, then called");
+    let out = buffer.text();
+    assert!(out.contains("renewing credentials after 401"), "{out}");
+    for secret in ["secret", "PRIVATE KEY", "MII"] {
+        assert!(!out.contains(secret), "`{secret}` in:\n{out}");
+    }
 }
