@@ -48,6 +48,7 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
     let (mut documented, mut from_named, mut inferred, mut enums, mut opaque, mut aliases) =
         (0, 0, 0, 0, 0, 0);
     let (mut props, mut json, mut nested_props, mut nested_documented) = (0, 0, 0, 0);
+    let mut with_links = 0;
     let mut field_sets: BTreeMap<Vec<&str>, Vec<&str>> = BTreeMap::new();
     let mut typed_sets: BTreeMap<Vec<(&str, &RustType)>, usize> = BTreeMap::new();
     let mut unnamed = Vec::new();
@@ -87,6 +88,7 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
             TypeDef::Enum(_) => enums += 1,
             TypeDef::Opaque(_) => opaque += 1,
             TypeDef::Alias(_) => aliases += 1,
+            TypeDef::WithLinks(_) => with_links += 1,
         }
     }
     let duplicates: Vec<&Vec<&str>> = field_sets
@@ -118,6 +120,9 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
         documented + from_named + inferred
     );
     println!("merged duplicates (type aliases of a struct with the same fields): {aliases}");
+    println!(
+        "entities with links (`WithLinks<Entity>`: an entity's fields and `_Links`): {with_links}"
+    );
     println!("enums: {enums}; raw-JSON aliases (carriers nothing describes): {opaque}");
     println!(
         "properties: {props}; serde_json::Value: {json} ({})",

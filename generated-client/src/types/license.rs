@@ -37,6 +37,20 @@ impl crate::runtime::carrier::Carrier for FieldProperty {
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
         &mut self.other_fields
     }
+
+    fn extra(&self) -> &crate::runtime::carrier::ExtraFields {
+        &self.other_fields
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::runtime::carrier::Writer<'_, M>,
+    ) -> ::std::result::Result<(), M::Error> {
+        w.field("FieldRight", &self.field_right)?;
+        w.field("FieldType", &self.field_type)?;
+        w.field("FieldLength", &self.field_length)?;
+        ::std::result::Result::Ok(())
+    }
 }
 
 #[cfg(any(feature = "license-agent", feature = "user-agent"))]
@@ -54,11 +68,7 @@ impl ::serde::Serialize for FieldProperty {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
-        w.field("FieldRight", &self.field_right)?;
-        w.field("FieldType", &self.field_type)?;
-        w.field("FieldLength", &self.field_length)?;
-        w.end()
+        crate::runtime::carrier::serialize(self, s)
     }
 }
 
@@ -142,6 +152,33 @@ impl crate::runtime::carrier::Carrier for UnassignThirdPartyLicensesItem {
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
         &mut self.other_fields
     }
+
+    fn extra(&self) -> &crate::runtime::carrier::ExtraFields {
+        &self.other_fields
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::runtime::carrier::Writer<'_, M>,
+    ) -> ::std::result::Result<(), M::Error> {
+        w.field("Unrestricted", &self.unrestricted)?;
+        w.field("Total", &self.total)?;
+        w.field("Tooltip", &self.tooltip)?;
+        w.field("CanAssign", &self.can_assign)?;
+        w.field("Free", &self.free)?;
+        w.field("InUse", &self.in_use)?;
+        w.field("IsHidden", &self.is_hidden)?;
+        w.field("Assigned", &self.assigned)?;
+        w.field("ModuleLicenseId", &self.module_license_id)?;
+        w.field("Name", &self.name)?;
+        w.field("Description", &self.description)?;
+        w.field("PrerequisiteModuleName", &self.prerequisite_module_name)?;
+        w.field("SortOrder", &self.sort_order)?;
+        w.field("ExtraFlags", &self.extra_flags)?;
+        w.field("TableRight", &self.table_right)?;
+        w.field("FieldProperties", &self.field_properties)?;
+        ::std::result::Result::Ok(())
+    }
 }
 
 #[cfg(feature = "license-agent")]
@@ -159,24 +196,7 @@ impl ::serde::Serialize for UnassignThirdPartyLicensesItem {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
-        w.field("Unrestricted", &self.unrestricted)?;
-        w.field("Total", &self.total)?;
-        w.field("Tooltip", &self.tooltip)?;
-        w.field("CanAssign", &self.can_assign)?;
-        w.field("Free", &self.free)?;
-        w.field("InUse", &self.in_use)?;
-        w.field("IsHidden", &self.is_hidden)?;
-        w.field("Assigned", &self.assigned)?;
-        w.field("ModuleLicenseId", &self.module_license_id)?;
-        w.field("Name", &self.name)?;
-        w.field("Description", &self.description)?;
-        w.field("PrerequisiteModuleName", &self.prerequisite_module_name)?;
-        w.field("SortOrder", &self.sort_order)?;
-        w.field("ExtraFlags", &self.extra_flags)?;
-        w.field("TableRight", &self.table_right)?;
-        w.field("FieldProperties", &self.field_properties)?;
-        w.end()
+        crate::runtime::carrier::serialize(self, s)
     }
 }
 
@@ -217,6 +237,20 @@ impl crate::runtime::carrier::Carrier for UnassignThirdPartyLicensesRequest {
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
         &mut self.other_fields
     }
+
+    fn extra(&self) -> &crate::runtime::carrier::ExtraFields {
+        &self.other_fields
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::runtime::carrier::Writer<'_, M>,
+    ) -> ::std::result::Result<(), M::Error> {
+        w.field("AssociateId", &self.associate_id)?;
+        w.field("ModuleOwner", &self.module_owner)?;
+        w.field("ModuleLicenseNames", &self.module_license_names)?;
+        ::std::result::Result::Ok(())
+    }
 }
 
 #[cfg(feature = "license-agent")]
@@ -234,10 +268,6 @@ impl ::serde::Serialize for UnassignThirdPartyLicensesRequest {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
-        w.field("AssociateId", &self.associate_id)?;
-        w.field("ModuleOwner", &self.module_owner)?;
-        w.field("ModuleLicenseNames", &self.module_license_names)?;
-        w.end()
+        crate::runtime::carrier::serialize(self, s)
     }
 }

@@ -45,6 +45,22 @@ impl crate::runtime::carrier::Carrier for Credential {
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
         &mut self.other_fields
     }
+
+    fn extra(&self) -> &crate::runtime::carrier::ExtraFields {
+        &self.other_fields
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::runtime::carrier::Writer<'_, M>,
+    ) -> ::std::result::Result<(), M::Error> {
+        w.field("Type", &self.type_)?;
+        w.field("Value", &self.value)?;
+        w.field("DisplayValue", &self.display_value)?;
+        w.field("TableRight", &self.table_right)?;
+        w.field("FieldProperties", &self.field_properties)?;
+        ::std::result::Result::Ok(())
+    }
 }
 
 #[cfg(feature = "user-agent")]
@@ -62,13 +78,7 @@ impl ::serde::Serialize for Credential {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
-        w.field("Type", &self.type_)?;
-        w.field("Value", &self.value)?;
-        w.field("DisplayValue", &self.display_value)?;
-        w.field("TableRight", &self.table_right)?;
-        w.field("FieldProperties", &self.field_properties)?;
-        w.end()
+        crate::runtime::carrier::serialize(self, s)
     }
 }
 
@@ -126,6 +136,23 @@ impl crate::runtime::carrier::Carrier for LicenseOwner {
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
         &mut self.other_fields
     }
+
+    fn extra(&self) -> &crate::runtime::carrier::ExtraFields {
+        &self.other_fields
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::runtime::carrier::Writer<'_, M>,
+    ) -> ::std::result::Result<(), M::Error> {
+        w.field("Name", &self.name)?;
+        w.field("Description", &self.description)?;
+        w.field("RestrictedModuleLicenses", &self.restricted_module_licenses)?;
+        w.field("UnrestrictedModuleLicenses", &self.unrestricted_module_licenses)?;
+        w.field("TableRight", &self.table_right)?;
+        w.field("FieldProperties", &self.field_properties)?;
+        ::std::result::Result::Ok(())
+    }
 }
 
 #[cfg(feature = "user-agent")]
@@ -143,14 +170,7 @@ impl ::serde::Serialize for LicenseOwner {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
-        w.field("Name", &self.name)?;
-        w.field("Description", &self.description)?;
-        w.field("RestrictedModuleLicenses", &self.restricted_module_licenses)?;
-        w.field("UnrestrictedModuleLicenses", &self.unrestricted_module_licenses)?;
-        w.field("TableRight", &self.table_right)?;
-        w.field("FieldProperties", &self.field_properties)?;
-        w.end()
+        crate::runtime::carrier::serialize(self, s)
     }
 }
 
@@ -186,6 +206,19 @@ impl crate::runtime::carrier::Carrier for MakeRetiredRequest {
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
         &mut self.other_fields
     }
+
+    fn extra(&self) -> &crate::runtime::carrier::ExtraFields {
+        &self.other_fields
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::runtime::carrier::Writer<'_, M>,
+    ) -> ::std::result::Result<(), M::Error> {
+        w.field("AssociateId", &self.associate_id)?;
+        w.field("Retired", &self.retired)?;
+        ::std::result::Result::Ok(())
+    }
 }
 
 #[cfg(feature = "user-agent")]
@@ -203,10 +236,7 @@ impl ::serde::Serialize for MakeRetiredRequest {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
-        w.field("AssociateId", &self.associate_id)?;
-        w.field("Retired", &self.retired)?;
-        w.end()
+        crate::runtime::carrier::serialize(self, s)
     }
 }
 
@@ -259,6 +289,24 @@ impl crate::runtime::carrier::Carrier for OtherGroup {
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
         &mut self.other_fields
     }
+
+    fn extra(&self) -> &crate::runtime::carrier::ExtraFields {
+        &self.other_fields
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::runtime::carrier::Writer<'_, M>,
+    ) -> ::std::result::Result<(), M::Error> {
+        w.field("Value", &self.value)?;
+        w.field("Tooltip", &self.tooltip)?;
+        w.field("Id", &self.id)?;
+        w.field("Rank", &self.rank)?;
+        w.field("Deleted", &self.deleted)?;
+        w.field("TableRight", &self.table_right)?;
+        w.field("FieldProperties", &self.field_properties)?;
+        ::std::result::Result::Ok(())
+    }
 }
 
 #[cfg(feature = "user-agent")]
@@ -276,15 +324,7 @@ impl ::serde::Serialize for OtherGroup {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
-        w.field("Value", &self.value)?;
-        w.field("Tooltip", &self.tooltip)?;
-        w.field("Id", &self.id)?;
-        w.field("Rank", &self.rank)?;
-        w.field("Deleted", &self.deleted)?;
-        w.field("TableRight", &self.table_right)?;
-        w.field("FieldProperties", &self.field_properties)?;
-        w.end()
+        crate::runtime::carrier::serialize(self, s)
     }
 }
 
@@ -344,6 +384,25 @@ impl crate::runtime::carrier::Carrier for PostSaveCommand {
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
         &mut self.other_fields
     }
+
+    fn extra(&self) -> &crate::runtime::carrier::ExtraFields {
+        &self.other_fields
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::runtime::carrier::Writer<'_, M>,
+    ) -> ::std::result::Result<(), M::Error> {
+        w.field("Name", &self.name)?;
+        w.field("DisplayName", &self.display_name)?;
+        w.field("Description", &self.description)?;
+        w.field("ToolTip", &self.tool_tip)?;
+        w.field("Actions", &self.actions)?;
+        w.field("ActionData", &self.action_data)?;
+        w.field("TableRight", &self.table_right)?;
+        w.field("FieldProperties", &self.field_properties)?;
+        ::std::result::Result::Ok(())
+    }
 }
 
 #[cfg(feature = "user-agent")]
@@ -361,16 +420,7 @@ impl ::serde::Serialize for PostSaveCommand {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
-        w.field("Name", &self.name)?;
-        w.field("DisplayName", &self.display_name)?;
-        w.field("Description", &self.description)?;
-        w.field("ToolTip", &self.tool_tip)?;
-        w.field("Actions", &self.actions)?;
-        w.field("ActionData", &self.action_data)?;
-        w.field("TableRight", &self.table_right)?;
-        w.field("FieldProperties", &self.field_properties)?;
-        w.end()
+        crate::runtime::carrier::serialize(self, s)
     }
 }
 
@@ -424,6 +474,23 @@ impl crate::runtime::carrier::Carrier for SetExternalUserInfoRequest {
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
         &mut self.other_fields
     }
+
+    fn extra(&self) -> &crate::runtime::carrier::ExtraFields {
+        &self.other_fields
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::runtime::carrier::Writer<'_, M>,
+    ) -> ::std::result::Result<(), M::Error> {
+        w.field("AssociateId", &self.associate_id)?;
+        w.field("UserName", &self.user_name)?;
+        w.field("Password", &self.password)?;
+        w.field("IsActive", &self.is_active)?;
+        w.field("RoleId", &self.role_id)?;
+        w.field("ExternalUserInfoModification", &self.external_user_info_modification)?;
+        ::std::result::Result::Ok(())
+    }
 }
 
 #[cfg(feature = "user-agent")]
@@ -441,14 +508,7 @@ impl ::serde::Serialize for SetExternalUserInfoRequest {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
-        w.field("AssociateId", &self.associate_id)?;
-        w.field("UserName", &self.user_name)?;
-        w.field("Password", &self.password)?;
-        w.field("IsActive", &self.is_active)?;
-        w.field("RoleId", &self.role_id)?;
-        w.field("ExternalUserInfoModification", &self.external_user_info_modification)?;
-        w.end()
+        crate::runtime::carrier::serialize(self, s)
     }
 }
 
@@ -486,6 +546,19 @@ impl crate::runtime::carrier::Carrier for SetUserPresenceStatusRequest {
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
         &mut self.other_fields
     }
+
+    fn extra(&self) -> &crate::runtime::carrier::ExtraFields {
+        &self.other_fields
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::runtime::carrier::Writer<'_, M>,
+    ) -> ::std::result::Result<(), M::Error> {
+        w.field("AssociateId", &self.associate_id)?;
+        w.field("UserPresenceStatus", &self.user_presence_status)?;
+        ::std::result::Result::Ok(())
+    }
 }
 
 #[cfg(feature = "user-agent")]
@@ -503,10 +576,7 @@ impl ::serde::Serialize for SetUserPresenceStatusRequest {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
-        w.field("AssociateId", &self.associate_id)?;
-        w.field("UserPresenceStatus", &self.user_presence_status)?;
-        w.end()
+        crate::runtime::carrier::serialize(self, s)
     }
 }
 
@@ -580,6 +650,31 @@ impl crate::runtime::carrier::Carrier for TicketCategory {
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
         &mut self.other_fields
     }
+
+    fn extra(&self) -> &crate::runtime::carrier::ExtraFields {
+        &self.other_fields
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::runtime::carrier::Writer<'_, M>,
+    ) -> ::std::result::Result<(), M::Error> {
+        w.field("Id", &self.id)?;
+        w.field("Name", &self.name)?;
+        w.field("ToolTip", &self.tool_tip)?;
+        w.field("Deleted", &self.deleted)?;
+        w.field("Rank", &self.rank)?;
+        w.field("Type", &self.type_)?;
+        w.field("ChildItems", &self.child_items)?;
+        w.field("IconHint", &self.icon_hint)?;
+        w.field("ColorBlock", &self.color_block)?;
+        w.field("ExtraInfo", &self.extra_info)?;
+        w.field("StyleHint", &self.style_hint)?;
+        w.field("FullName", &self.full_name)?;
+        w.field("TableRight", &self.table_right)?;
+        w.field("FieldProperties", &self.field_properties)?;
+        ::std::result::Result::Ok(())
+    }
 }
 
 #[cfg(feature = "user-agent")]
@@ -597,22 +692,7 @@ impl ::serde::Serialize for TicketCategory {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
-        w.field("Id", &self.id)?;
-        w.field("Name", &self.name)?;
-        w.field("ToolTip", &self.tool_tip)?;
-        w.field("Deleted", &self.deleted)?;
-        w.field("Rank", &self.rank)?;
-        w.field("Type", &self.type_)?;
-        w.field("ChildItems", &self.child_items)?;
-        w.field("IconHint", &self.icon_hint)?;
-        w.field("ColorBlock", &self.color_block)?;
-        w.field("ExtraInfo", &self.extra_info)?;
-        w.field("StyleHint", &self.style_hint)?;
-        w.field("FullName", &self.full_name)?;
-        w.field("TableRight", &self.table_right)?;
-        w.field("FieldProperties", &self.field_properties)?;
-        w.end()
+        crate::runtime::carrier::serialize(self, s)
     }
 }
 
@@ -735,24 +815,15 @@ impl crate::runtime::carrier::Carrier for User {
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
         &mut self.other_fields
     }
-}
 
-#[cfg(feature = "user-agent")]
-impl<'de> ::serde::Deserialize<'de> for User {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::carrier::deserialize(d)
+    fn extra(&self) -> &crate::runtime::carrier::ExtraFields {
+        &self.other_fields
     }
-}
 
-#[cfg(feature = "user-agent")]
-impl ::serde::Serialize for User {
-    fn serialize<S: ::serde::Serializer>(
+    fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
+        w: &mut crate::runtime::carrier::Writer<'_, M>,
+    ) -> ::std::result::Result<(), M::Error> {
         w.field("AssociateId", &self.associate_id)?;
         w.field("Name", &self.name)?;
         w.field("Rank", &self.rank)?;
@@ -780,7 +851,26 @@ impl ::serde::Serialize for User {
         w.field("PostSaveCommands", &self.post_save_commands)?;
         w.field("TableRight", &self.table_right)?;
         w.field("FieldProperties", &self.field_properties)?;
-        w.end()
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "user-agent")]
+impl<'de> ::serde::Deserialize<'de> for User {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::carrier::deserialize(d)
+    }
+}
+
+#[cfg(feature = "user-agent")]
+impl ::serde::Serialize for User {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::carrier::serialize(self, s)
     }
 }
 
@@ -820,6 +910,19 @@ impl crate::runtime::carrier::Carrier for UserPresenceStatus {
     fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
         &mut self.other_fields
     }
+
+    fn extra(&self) -> &crate::runtime::carrier::ExtraFields {
+        &self.other_fields
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::runtime::carrier::Writer<'_, M>,
+    ) -> ::std::result::Result<(), M::Error> {
+        w.field("Status", &self.status)?;
+        w.field("Message", &self.message)?;
+        ::std::result::Result::Ok(())
+    }
 }
 
 #[cfg(feature = "user-agent")]
@@ -837,9 +940,6 @@ impl ::serde::Serialize for UserPresenceStatus {
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = crate::runtime::carrier::Writer::new(s, &self.other_fields)?;
-        w.field("Status", &self.status)?;
-        w.field("Message", &self.message)?;
-        w.end()
+        crate::runtime::carrier::serialize(self, s)
     }
 }

@@ -26,6 +26,35 @@ pub fn client(server: &::wiremock::MockServer) -> crate_under_test::Client {
         .expect("client")
 }
 
+/// A sample answer with a field no page documents, and what saving
+/// it must send: all of it but the `_Links`.
+pub fn with_unlisted_field(
+    text: &str,
+) -> (::std::string::String, ::std::string::String) {
+    let mut v = sample(text);
+    if let ::serde_json::Value::Object(o) = &mut v {
+        o.insert("NotInTheDocs".into(), ::serde_json::json!({ "Kept" : [1, "two"] }));
+    }
+    let answer = v.to_string();
+    if let ::serde_json::Value::Object(o) = &mut v {
+        o.remove("_Links");
+    }
+    (answer, v.to_string())
+}
+
+/// `text` (a JSON object) with `name` set to `value`.
+pub fn with_field(
+    text: &str,
+    name: &str,
+    value: ::serde_json::Value,
+) -> ::std::string::String {
+    let mut v = sample(text);
+    if let ::serde_json::Value::Object(o) = &mut v {
+        o.insert(name.into(), value);
+    }
+    v.to_string()
+}
+
 pub fn sample(text: &str) -> ::serde_json::Value {
     ::serde_json::from_str(text).expect("the sample is JSON")
 }

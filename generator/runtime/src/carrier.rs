@@ -31,6 +31,19 @@ pub trait Carrier: Default {
 
     /// Where fields the carrier does not know are kept.
     fn extra_fields(&mut self) -> &mut ExtraFields;
+
+    /// The fields the carrier does not know, as they came.
+    fn extra(&self) -> &ExtraFields;
+
+    /// Writes the carrier's set fields (not its extra fields).
+    fn write_fields<M: SerializeMap>(&self, w: &mut Writer<'_, M>) -> Result<(), M::Error>;
+}
+
+/// Writes a carrier as a JSON object: its set fields, then its extra fields.
+pub fn serialize<T: Carrier, S: Serializer>(carrier: &T, s: S) -> Result<S::Ok, S::Error> {
+    let mut w = Writer::new(s, carrier.extra())?;
+    carrier.write_fields(&mut w)?;
+    w.end()
 }
 
 /// Reads a carrier from a JSON object: known fields by wire name (`null`
@@ -161,6 +174,15 @@ mod tests {
         fn extra_fields(&mut self) -> &mut ExtraFields {
             &mut self.extra_fields
         }
+
+        fn extra(&self) -> &ExtraFields {
+            &self.extra_fields
+        }
+
+        fn write_fields<M: SerializeMap>(&self, w: &mut Writer<'_, M>) -> Result<(), M::Error> {
+            w.field("Id", &self.id)?;
+            w.field("Name", &self.name)
+        }
     }
 
     impl<'de> serde::Deserialize<'de> for Thing {
@@ -171,10 +193,7 @@ mod tests {
 
     impl Serialize for Thing {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut w = Writer::new(s, &self.extra_fields)?;
-            w.field("Id", &self.id)?;
-            w.field("Name", &self.name)?;
-            w.end()
+            serialize(self, s)
         }
     }
 

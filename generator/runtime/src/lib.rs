@@ -6,7 +6,7 @@
 //! | layer | modules | what they own |
 //! | --- | --- | --- |
 //! | 0 | [`datetime`], [`carrier`], `flight`, `jsonpath` | leaves: SuperOffice's date-times, how carriers travel as JSON, one-at-a-time asks with shared failures, where in a JSON text a decoding error is |
-//! | 1 | [`endpoint`], [`enums`], [`environment`] | what a generated method says about its endpoint, body and query values; string enums; SuperOffice Online's environments and their hosts |
+//! | 1 | [`endpoint`], [`enums`], [`environment`], [`links`] | what a generated method says about its endpoint, body and query values; string enums; SuperOffice Online's environments and their hosts; an entity with its `_Links` |
 //! | 2 | [`error`], `testing` | every error type, credentials' and tenants' included; the sample tests' JSON comparison |
 //! | 3 | `trace` | spans and events (the `tracing` feature) |
 //! | 4 | [`url`] | API roots, path segments, the URL of a call |
@@ -34,6 +34,7 @@ pub mod environment;
 pub mod error;
 mod flight;
 mod jsonpath;
+pub mod links;
 #[cfg(any(feature = "oauth", feature = "system-user"))]
 pub mod login;
 #[cfg(feature = "oauth")]
@@ -59,6 +60,7 @@ pub use endpoint::{Endpoint, NoQuery, QueryParams, QueryValue};
 pub use error::{
     ApiError, CredentialsError, DecodeError, Error, SignInError, SignInStep, TransportError,
 };
+pub use links::WithLinks;
 pub use paging::{PageAnswer, Rows, Window};
 pub use retry::RetryPolicy;
 pub use tenant::Environment;

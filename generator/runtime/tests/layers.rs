@@ -10,7 +10,7 @@ use std::path::Path;
 /// Every module of `src/`, by layer.
 const LAYERS: &[(u8, &[&str])] = &[
     (0, &["datetime", "carrier", "flight", "jsonpath"]),
-    (1, &["endpoint", "enums", "environment"]),
+    (1, &["endpoint", "enums", "environment", "links"]),
     (2, &["error", "testing"]),
     (3, &["trace"]),
     (4, &["url"]),

@@ -176,23 +176,33 @@ impl Surface {
                     values: d.variants.clone(),
                 },
                 TypeDef::Opaque(d) => TypeSurface::Opaque { doc: d.doc.clone() },
-                // An alias is used exactly like the struct it names.
-                TypeDef::Struct(_) | TypeDef::Alias(_) => {
+                // An alias is used exactly like the struct it names; an
+                // entity with links like the entity, with `links` besides.
+                TypeDef::Struct(_) | TypeDef::Alias(_) | TypeDef::WithLinks(_) => {
                     let Some(d) = api.types.structure(name) else {
                         continue;
                     };
+                    let mut fields: Vec<Member> = d
+                        .fields
+                        .iter()
+                        .map(|f| Member {
+                            rust: f.rust.clone(),
+                            wire: f.wire.clone(),
+                            ty: f.ty.short(),
+                            doc: f.doc.clone(),
+                        })
+                        .collect();
+                    if let TypeDef::WithLinks(w) = def {
+                        fields.push(Member {
+                            rust: "links".into(),
+                            wire: crate::resolve::space::LINKS.into(),
+                            ty: w.links.short(),
+                            doc: None,
+                        });
+                    }
                     TypeSurface::Struct {
                         doc: d.doc.clone(),
-                        fields: d
-                            .fields
-                            .iter()
-                            .map(|f| Member {
-                                rust: f.rust.clone(),
-                                wire: f.wire.clone(),
-                                ty: f.ty.short(),
-                                doc: f.doc.clone(),
-                            })
-                            .collect(),
+                        fields,
                     }
                 }
             };

@@ -58,7 +58,10 @@ pub fn carrier_docs(api: &Api) -> BTreeMap<String, String> {
     }
     let mut out = BTreeMap::new();
     for (name, def) in &api.types.types {
-        if !matches!(def, TypeDef::Struct(_) | TypeDef::Alias(_)) {
+        if !matches!(
+            def,
+            TypeDef::Struct(_) | TypeDef::Alias(_) | TypeDef::WithLinks(_)
+        ) {
             continue;
         }
         let mut uses = Vec::new();
@@ -80,6 +83,12 @@ pub fn carrier_docs(api: &Api) -> BTreeMap<String, String> {
             text.push_str(&format!(
                 " It has exactly the fields of [`{0}`](crate::types::{0}), so it is that type.",
                 a.target
+            ));
+        }
+        if let TypeDef::WithLinks(w) = def {
+            text.push_str(&format!(
+                " It is a [`{0}`](crate::types::{0}) with the `_Links` of the answer (`links`), and derefs to it: change its fields and pass `&it` where a `&{0}` goes.",
+                w.entity
             ));
         }
         out.insert(name.clone(), text);

@@ -50,6 +50,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../runtime/src/error.rs")),
     ("flight.rs", include_str!("../../runtime/src/flight.rs")),
     ("jsonpath.rs", include_str!("../../runtime/src/jsonpath.rs")),
+    ("links.rs", include_str!("../../runtime/src/links.rs")),
     ("login.rs", include_str!("../../runtime/src/login.rs")),
     ("oauth.rs", include_str!("../../runtime/src/oauth.rs")),
     (

@@ -10,7 +10,9 @@ use quote::quote;
 
 use super::docs::{doc_attrs, raw_doc_attrs};
 use super::layout::{cfg_any, Layout};
-use crate::resolve::{AliasDef, Api, EnumDef, Field, OpaqueDef, RustType, StructDef, TypeDef};
+use crate::resolve::{
+    AliasDef, Api, EnumDef, Field, OpaqueDef, RustType, StructDef, TypeDef, WithLinksDef,
+};
 
 pub fn ident(s: &str) -> Ident {
     Ident::new(s, Span::call_site())
@@ -50,7 +52,7 @@ pub fn ty_in(t: &RustType, root: &TokenStream) -> TokenStream {
 
 /// The name of the field holding what the pages do not document:
 /// `other_fields`, unless a documented field already has that name.
-fn extra_name(s: &StructDef) -> Ident {
+pub(crate) fn extra_name(s: &StructDef) -> Ident {
     let mut name = String::from("other_fields");
     while s.fields.iter().any(|f| f.rust == name) {
         name.push('_');
@@ -101,11 +103,15 @@ fn structure(s: &StructDef, layout: &Layout, doc: &str) -> TokenStream {
         let wire = &f.wire;
         quote!(#wire => self.#field = map.next_value()?,)
     });
-    let writes = s.fields.iter().map(|f| {
-        let field = ident(&f.rust);
-        let wire = &f.wire;
-        quote!(w.field(#wire, &self.#field)?;)
-    });
+    let writes: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let field = ident(&f.rust);
+            let wire = &f.wire;
+            quote!(w.field(#wire, &self.#field)?;)
+        })
+        .collect();
     // A carrier without documented fields reads everything as extra.
     let read_body = if s.fields.is_empty() {
         quote! {
@@ -121,10 +127,16 @@ fn structure(s: &StructDef, layout: &Layout, doc: &str) -> TokenStream {
             ::std::result::Result::Ok(true)
         }
     };
-    let writer = if s.fields.is_empty() {
-        quote!(let w = crate::runtime::carrier::Writer::new(s, &self.#extra)?;)
+    let write_body = if s.fields.is_empty() {
+        quote! {
+            let _ = w;
+            ::std::result::Result::Ok(())
+        }
     } else {
-        quote!(let mut w = crate::runtime::carrier::Writer::new(s, &self.#extra)?;)
+        quote! {
+            #(#writes)*
+            ::std::result::Result::Ok(())
+        }
     };
     quote! {
         #doc
@@ -151,6 +163,17 @@ fn structure(s: &StructDef, layout: &Layout, doc: &str) -> TokenStream {
             fn extra_fields(&mut self) -> &mut crate::runtime::carrier::ExtraFields {
                 &mut self.#extra
             }
+
+            fn extra(&self) -> &crate::runtime::carrier::ExtraFields {
+                &self.#extra
+            }
+
+            fn write_fields<M: ::serde::ser::SerializeMap>(
+                &self,
+                w: &mut crate::runtime::carrier::Writer<'_, M>,
+            ) -> ::std::result::Result<(), M::Error> {
+                #write_body
+            }
         }
 
         #cfg
@@ -163,9 +186,7 @@ fn structure(s: &StructDef, layout: &Layout, doc: &str) -> TokenStream {
         #cfg
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                #writer
-                #(#writes)*
-                w.end()
+                crate::runtime::carrier::serialize(self, s)
             }
         }
     }
@@ -211,6 +232,21 @@ fn alias(a: &AliasDef, layout: &Layout, doc: Option<&str>) -> TokenStream {
         #doc
         #cfg
         pub type #name = crate::types::#target;
+    }
+}
+
+/// An entity with links: the runtime's `WithLinks`, which derefs to the
+/// entity.
+fn with_links(w: &WithLinksDef, layout: &Layout, doc: Option<&str>) -> TokenStream {
+    let name = ident(&w.name);
+    let entity = ident(&w.entity);
+    let links = ty(&w.links);
+    let doc = doc_attrs(doc);
+    let cfg = layout.cfg(&w.name);
+    quote! {
+        #doc
+        #cfg
+        pub type #name = crate::runtime::WithLinks<crate::types::#entity, #links>;
     }
 }
 
@@ -260,6 +296,7 @@ pub fn types_module_file(
             TypeDef::Enum(e) => enumeration(e, layout),
             TypeDef::Opaque(o) => opaque(o, layout),
             TypeDef::Alias(a) => alias(a, layout, docs.get(*name).map(String::as_str)),
+            TypeDef::WithLinks(w) => with_links(w, layout, docs.get(*name).map(String::as_str)),
         })
     });
     let doc = format!(

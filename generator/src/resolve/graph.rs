@@ -33,6 +33,10 @@ fn edges(space: &TypeSpace) -> BTreeMap<&str, BTreeSet<String>> {
                 TypeDef::Alias(a) => {
                     out.insert(a.target.clone());
                 }
+                TypeDef::WithLinks(w) => {
+                    out.insert(w.entity.clone());
+                    named_in(&w.links, &mut out);
+                }
                 TypeDef::Enum(_) | TypeDef::Opaque(_) => {}
             }
             (name.as_str(), out)
@@ -108,6 +112,7 @@ pub fn boxed_fields(space: &TypeSpace) -> BTreeSet<(String, String)> {
             )),
             // An alias is its target: an edge with no field of its own.
             TypeDef::Alias(a) => Some((name.as_str(), vec![("", a.target.as_str())])),
+            TypeDef::WithLinks(w) => Some((name.as_str(), vec![("", w.entity.as_str())])),
             _ => None,
         })
         .collect();

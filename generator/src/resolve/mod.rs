@@ -90,6 +90,7 @@ pub fn resolve(endpoints: &[Endpoint], docs_root: &Path) -> (Api, Vec<Diagnostic
     diags.extend(more);
     space::prune(&mut types, &groups);
     space::dedup(&mut types, &carriers);
+    space::with_links(&mut types);
     paging::mark(&mut groups, &types);
     diags.sort();
     (Api { types, groups }, diags)

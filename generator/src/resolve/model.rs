@@ -101,12 +101,25 @@ pub struct AliasDef {
     pub target: String,
 }
 
+/// A REST answer that is an entity and its `_Links`: a struct whose
+/// fields are exactly another struct's plus `_Links`. Emitted as the
+/// runtime's `WithLinks<Entity, Links>`, which derefs to the entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WithLinksDef {
+    pub name: String,
+    /// The entity it is (a struct, or an alias of one).
+    pub entity: String,
+    /// The type of `_Links`.
+    pub links: RustType,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeDef {
     Struct(StructDef),
     Enum(EnumDef),
     Opaque(OpaqueDef),
     Alias(AliasDef),
+    WithLinks(WithLinksDef),
 }
 
 /// Every named type, by name.
@@ -129,7 +142,8 @@ impl TypeSpace {
         }
     }
 
-    /// The struct `name` is, through an alias if need be.
+    /// The struct `name` is, through an alias if need be; for an entity
+    /// with links, the entity's.
     pub fn structure(&self, name: &str) -> Option<&StructDef> {
         match self.types.get(name) {
             Some(TypeDef::Struct(s)) => Some(s),
@@ -137,6 +151,7 @@ impl TypeSpace {
                 Some(TypeDef::Struct(s)) => Some(s),
                 _ => None,
             },
+            Some(TypeDef::WithLinks(w)) if w.entity != name => self.structure(&w.entity),
             _ => None,
         }
     }

@@ -16,6 +16,7 @@ use crate::ir::Property;
 use super::carriers::Carriers;
 use super::model::{
     AliasDef, EnumDef, Field, Group, OpaqueDef, Origin, RustType, StructDef, TypeDef, TypeSpace,
+    WithLinksDef,
 };
 use super::names::{sanitize, Case, Scope};
 use super::shape::ObjectShape;
@@ -270,6 +271,7 @@ pub fn assemble(
             TypeDef::Enum(e) => e.name = name.clone(),
             TypeDef::Opaque(o) => o.name = name.clone(),
             TypeDef::Alias(a) => a.name = name.clone(),
+            TypeDef::WithLinks(w) => w.name = name.clone(),
         }
         space.types.insert(name, def);
     }
@@ -423,6 +425,67 @@ fn merge(space: &mut TypeSpace, c: Cluster) {
     }
 }
 
+/// The wire name of a REST answer's links.
+pub const LINKS: &str = "_Links";
+
+/// Structs that are an entity and its `_Links` (every field of another
+/// struct, with types that unify, and `_Links` besides) become that entity
+/// with links ([`WithLinksDef`]), which derefs to it: the answer of a `GET`
+/// goes where the entity goes. Decided from the fields alone; when several
+/// structs fit, the one whose name the struct's starts with wins (then the
+/// first by name). Returns how many were made.
+pub fn with_links(space: &mut TypeSpace) -> usize {
+    let mut found = Vec::new();
+    for (name, def) in &space.types {
+        let TypeDef::Struct(s) = def else { continue };
+        let Some(links) = s.fields.iter().find(|f| f.wire == LINKS) else {
+            continue;
+        };
+        let rest: BTreeMap<&str, &RustType> = s
+            .fields
+            .iter()
+            .filter(|f| f.wire != LINKS)
+            .map(|f| (f.wire.as_str(), &f.ty))
+            .collect();
+        if rest.is_empty() {
+            continue;
+        }
+        let fits = |entity: &str| {
+            entity != name.as_str()
+                && space.structure(entity).is_some_and(|e| {
+                    e.fields.len() == rest.len()
+                        && e.fields.iter().all(|f| {
+                            rest.get(f.wire.as_str())
+                                .is_some_and(|t| unify(t, &f.ty).is_some())
+                        })
+                })
+        };
+        let candidates: Vec<&String> = space
+            .types
+            .iter()
+            .filter(|(n, d)| matches!(d, TypeDef::Struct(_) | TypeDef::Alias(_)) && fits(n))
+            .map(|(n, _)| n)
+            .collect();
+        let entity = candidates
+            .iter()
+            .find(|c| name.starts_with(c.as_str()))
+            .or_else(|| candidates.first());
+        if let Some(entity) = entity {
+            found.push((name.clone(), (*entity).clone(), links.ty.clone()));
+        }
+    }
+    let made = found.len();
+    for (name, entity, links) in found {
+        let def = WithLinksDef {
+            name: name.clone(),
+            entity,
+            links,
+        };
+        space.types.insert(name, TypeDef::WithLinks(def));
+    }
+    made
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -567,6 +630,50 @@ mod tests {
         );
         assert!(matches!(space.types["B"], TypeDef::Alias(_)));
         assert!(matches!(space.types["C"], TypeDef::Struct(_)));
+    }
+
+    #[test]
+    fn an_entity_and_its_links_is_the_entity_with_links() {
+        let mut space = TypeSpace::default();
+        let entity = [
+            ("Id", RustType::I32),
+            ("Links", RustType::Vec(Box::new(RustType::String))),
+        ];
+        let links = RustType::Map(Box::new(RustType::String));
+        space.types.insert(
+            "ContactEntity".into(),
+            strukt("ContactEntity", Origin::Documented, &entity),
+        );
+        let mut fields = entity.to_vec();
+        fields.push(("_Links", links.clone()));
+        space.types.insert(
+            "ContactEntityWithLinks".into(),
+            strukt("ContactEntityWithLinks", Origin::Documented, &fields),
+        );
+        // Not an entity plus links: a field more.
+        let mut more = fields.clone();
+        more.push(("Other", RustType::Bool));
+        space.types.insert(
+            "Elsewise".into(),
+            strukt("Elsewise", Origin::Documented, &more),
+        );
+        assert_eq!(with_links(&mut space), 1);
+        assert_eq!(
+            space.types["ContactEntityWithLinks"],
+            TypeDef::WithLinks(WithLinksDef {
+                name: "ContactEntityWithLinks".into(),
+                entity: "ContactEntity".into(),
+                links,
+            })
+        );
+        assert!(matches!(space.types["Elsewise"], TypeDef::Struct(_)));
+        // The entity's fields, through the links.
+        assert_eq!(
+            space
+                .structure("ContactEntityWithLinks")
+                .map(|s| s.name.as_str()),
+            Some("ContactEntity")
+        );
     }
 
     #[test]
