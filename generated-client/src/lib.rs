@@ -35,7 +35,8 @@ pub mod user_agent;
 
 pub use runtime::{
     ApiError, Auth, Client, ClientBuilder, Credentials, CredentialsError, DateTime,
-    DecodeError, Environment, Error, Headers, RetryPolicy, SignInError, TransportError,
+    DecodeError, Environment, Error, Headers, Response, RetryPolicy, SignInError,
+    TransportError, WithLinks,
 };
 
 /// Signing in to SuperOffice Online: [`OAuth`](auth::OAuth) for
@@ -53,3 +54,7 @@ pub mod auth {
     #[cfg(feature = "system-user")]
     pub use crate::runtime::system_user::SystemUser;
 }
+
+/// Receiving SuperOffice's webhooks (the `webhooks` feature).
+#[cfg(feature = "webhooks")]
+pub use runtime::webhooks;

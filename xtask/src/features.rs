@@ -27,7 +27,7 @@ pub(crate) fn group_features(dir: &Path) -> Result<Vec<String>, String> {
 }
 
 /// The generated crate's features that are the runtime's, not a group's.
-pub const RUNTIME_FEATURES: [&str; 3] = ["tracing", "oauth", "system-user"];
+pub const RUNTIME_FEATURES: [&str; 4] = ["tracing", "oauth", "system-user", "webhooks"];
 
 pub fn features(args: &[String]) -> Result<(), String> {
     let mut docs = crate::default_docs();

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderValue;
 use serde::de::DeserializeOwned;
@@ -119,6 +119,26 @@ impl<T, Q> Call<T, Q> {
 
     header_setters!("this call");
 
+    /// Sends this header with this call (checked when sent: a name or a
+    /// value that cannot be sent is [`Error::Config`]).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.extra.push((name.into(), value.into()));
+        self
+    }
+
+    /// `If-Unmodified-Since`: the server saves only if the entity has not
+    /// changed since `time` (an answer's `Last-Modified`); else it answers
+    /// `412` ([`Error::is_precondition_failed`]).
+    pub fn if_unmodified_since(self, time: impl Into<SystemTime>) -> Self {
+        self.header("If-Unmodified-Since", http_date(time.into()))
+    }
+
+    /// `If-Modified-Since`: the server sends the entity only if it changed
+    /// since `time`; else it answers `304` ([`Error::NotModified`]).
+    pub fn if_modified_since(self, time: impl Into<SystemTime>) -> Self {
+        self.header("If-Modified-Since", http_date(time.into()))
+    }
+
     /// How long each attempt of this call may take, instead of the
     /// client's [`timeout`](super::ClientBuilder::timeout).
     pub fn timeout(mut self, limit: Duration) -> Self {
@@ -170,6 +190,7 @@ impl<T, Q> Call<T, Q> {
             timeout: self.timeout.unwrap_or(self.client.timeout()),
             retry,
             repeatable: retry.retry_non_idempotent || retry::is_idempotent(&self.endpoint.method),
+            max_body: self.client.max_response_bytes(),
         }
     }
 }
@@ -177,6 +198,13 @@ impl<T, Q> Call<T, Q> {
 impl<T, Q: QueryParams> Call<T, Q> {
     /// Sends the call and decodes the answer.
     pub async fn send(self) -> Result<T, Error> {
+        let (request, decode) = self.into_request();
+        finish(request, decode).await.map(|r| r.value)
+    }
+
+    /// Sends the call and decodes the answer, keeping the answer's status
+    /// and headers (`ETag`, `Last-Modified`, rate-limit headers).
+    pub async fn send_with_response(self) -> Result<Response<T>, Error> {
         let (request, decode) = self.into_request();
         finish(request, decode).await
     }
@@ -212,8 +240,8 @@ struct Request {
 }
 
 impl Request {
-    /// Sends the request within the call's span; the body of its answer.
-    async fn send(&mut self) -> Result<bytes::Bytes, Error> {
+    /// Sends the request within the call's span; its successful answer.
+    async fn send(&mut self) -> Result<orchestrator::Success, Error> {
         let span = super::trace::CallSpan::new(&self.endpoint);
         let start = std::time::Instant::now();
         let sent = span.run(self.exchange()).await;
@@ -221,7 +249,7 @@ impl Request {
             Ok(s) => span.finish(Some(s.status), Some(s.attempts), start.elapsed()),
             Err(e) => span.finish(e.status(), e.attempts(), start.elapsed()),
         }
-        Ok(sent?.body)
+        sent
     }
 
     /// The headers and body as sent, then the orchestrator's exchange.
@@ -267,15 +295,70 @@ impl Request {
 
 /// Sends `request` and decodes its answer with `decode`; a decoding error
 /// names the call.
-async fn finish<T>(mut request: Request, decode: Decoder<T>) -> Result<T, Error> {
-    let body = request.send().await?;
-    decode(body).map_err(|e| match e {
+async fn finish<T>(mut request: Request, decode: Decoder<T>) -> Result<Response<T>, Error> {
+    let sent = request.send().await?;
+    let value = decode(sent.body).map_err(|e| match e {
         Error::Decode(mut d) => {
             d.endpoint = format!("{} {}", request.endpoint.method, request.path);
             Error::Decode(d)
         }
         other => other,
+    })?;
+    Ok(Response {
+        status: sent.status,
+        headers: sent.headers,
+        value,
     })
+}
+
+/// A decoded answer with its status and headers
+/// ([`Call::send_with_response`]).
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    value: T,
+}
+
+impl<T> Response<T> {
+    /// The HTTP status (a `2xx`).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The answer's headers.
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
+    }
+
+    /// The answer's `Last-Modified`, for an `If-Unmodified-Since` on the
+    /// next save.
+    pub fn last_modified(&self) -> Option<SystemTime> {
+        let text = self
+            .headers
+            .get(reqwest::header::LAST_MODIFIED)?
+            .to_str()
+            .ok()?;
+        let at = chrono::DateTime::parse_from_rfc2822(text).ok()?;
+        Some(SystemTime::from(at.with_timezone(&chrono::Utc)))
+    }
+
+    /// The decoded value.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The decoded value, without the status and headers.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+/// An HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`).
+fn http_date(time: SystemTime) -> String {
+    chrono::DateTime::<chrono::Utc>::from(time)
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string()
 }
 
 /// Decodes JSON; when it does not decode, the error says where, as a
@@ -301,6 +384,6 @@ where
 
     fn into_future(self) -> Self::IntoFuture {
         let (request, decode) = self.into_request();
-        Box::pin(finish(request, decode))
+        Box::pin(async move { finish(request, decode).await.map(|r| r.value) })
     }
 }

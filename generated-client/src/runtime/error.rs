@@ -66,6 +66,20 @@ pub enum Error {
         /// Its state as the state service gave it, e.g. `OfflineMaintenance`.
         state: String,
     },
+    /// `304 Not Modified`: the entity has not changed since the
+    /// `If-Modified-Since` (or `If-None-Match`) the call sent, so there is
+    /// no body to decode. The answer's headers are kept.
+    NotModified {
+        /// The answer's headers (`ETag`, `Last-Modified`).
+        headers: reqwest::header::HeaderMap,
+    },
+    /// The answer's body is larger than the client's
+    /// [`max_response_bytes`](super::ClientBuilder::max_response_bytes): it
+    /// was not read to its end.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// Signing in to SuperOffice Online failed (the `oauth` and
     /// `system-user` features): which step, and what SuperOffice or the
     /// check said; never a key, token or ticket.
@@ -100,6 +114,9 @@ pub struct ApiError {
     pub attempts: u32,
     /// How long the server asked to wait (`Retry-After`), when it said so.
     pub retry_after: Option<Duration>,
+    /// The answer's headers (`ETag`, `Last-Modified`, rate-limit headers…),
+    /// boxed to keep the error small; see [`headers`](Self::headers).
+    pub(crate) headers: Box<reqwest::header::HeaderMap>,
 }
 
 /// No usable answer: the connection failed, or the call ran out of time.
@@ -128,10 +145,11 @@ pub struct DecodeError {
 }
 
 impl Error {
-    /// The HTTP status of an [`Error::Api`].
+    /// The HTTP status of an [`Error::Api`] (or `304`).
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.status),
+            Error::NotModified { .. } => Some(304),
             Error::Transport(e) => e.source.as_ref()?.status().map(|s| s.as_u16()),
             _ => None,
         }
@@ -140,6 +158,16 @@ impl Error {
     /// The call ran out of time (connecting, or waiting for the answer).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Transport(e) if e.is_timeout())
+    }
+
+    /// `412 Precondition Failed` (see [`ApiError::is_precondition_failed`]).
+    pub fn is_precondition_failed(&self) -> bool {
+        matches!(self, Error::Api(e) if e.is_precondition_failed())
+    }
+
+    /// `304 Not Modified` ([`Error::NotModified`]).
+    pub fn is_not_modified(&self) -> bool {
+        matches!(self, Error::NotModified { .. })
     }
 
     /// How many times the call was sent, for errors of a sent call.
@@ -164,7 +192,19 @@ impl ApiError {
             error_type,
             attempts: 1,
             retry_after: None,
+            headers: Box::default(),
         }
+    }
+
+    /// `412 Precondition Failed`: someone changed the entity since the
+    /// `If-Unmodified-Since` (or `If-Match`) the call sent.
+    pub fn is_precondition_failed(&self) -> bool {
+        self.status == 412
+    }
+
+    /// The answer's headers.
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
     }
 
     /// The HTTP status.
@@ -368,6 +408,13 @@ impl fmt::Display for Error {
                 )
             }
             Error::Paging(m) => write!(f, "paging stopped: {m}"),
+            Error::NotModified { .. } => {
+                f.write_str("the server answered 304: not modified since the time the call gave")
+            }
+            Error::TooLarge { limit } => write!(
+                f,
+                "the answer is larger than the client's limit of {limit} bytes (max_response_bytes)"
+            ),
             Error::SignIn(e) => e.fmt(f),
         }
     }
@@ -396,7 +443,9 @@ impl std::error::Error for Error {
             | Error::Redirect(_)
             | Error::TenantLookup { source: None, .. }
             | Error::TenantUnavailable { .. }
-            | Error::Paging(_) => None,
+            | Error::Paging(_)
+            | Error::NotModified { .. }
+            | Error::TooLarge { .. } => None,
         }
     }
 }
@@ -610,6 +659,53 @@ impl std::error::Error for SignInError {
         self.source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// A webhook delivery that is not accepted (the `webhooks` feature).
+#[derive(Debug)]
+pub enum WebhookError {
+    /// The webhook has a secret but the delivery has no
+    /// `X-SuperOffice-Signature`.
+    MissingSignature,
+    /// The signature is not base64.
+    MalformedSignature,
+    /// The signature is not the body's: a wrong secret, or a body that is
+    /// not the one signed.
+    BadSignature,
+    /// The body is not an event.
+    Body(serde_json::Error),
+}
+
+impl PartialEq for WebhookError {
+    fn eq(&self, other: &Self) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+}
+
+impl fmt::Display for WebhookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WebhookError::MissingSignature => {
+                f.write_str("the webhook delivery has no X-SuperOffice-Signature")
+            }
+            WebhookError::MalformedSignature => {
+                f.write_str("the webhook delivery's signature is not base64")
+            }
+            WebhookError::BadSignature => {
+                f.write_str("the webhook delivery's signature does not match its body")
+            }
+            WebhookError::Body(e) => write!(f, "the webhook delivery is not an event: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for WebhookError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WebhookError::Body(e) => Some(e),
+            _ => None,
+        }
     }
 }
 

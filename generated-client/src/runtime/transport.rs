@@ -46,6 +46,8 @@ pub(crate) enum Failure {
     Transport(reqwest::Error),
     /// No complete answer within the attempt's time limit.
     TimedOut,
+    /// The body is larger than the limit (in bytes); it was not read on.
+    TooLarge(u64),
     /// The runtime will not go on (a refused redirect); final.
     Refused(Error),
 }
@@ -53,20 +55,57 @@ pub(crate) enum Failure {
 /// What one attempt came to.
 pub(crate) type Outcome = Result<Answer, Failure>;
 
-/// Makes one attempt of `req`, within `limit`.
+/// Makes one attempt of `req`, within `limit`, reading at most `max_body`
+/// bytes of the answer's body.
 pub(crate) async fn attempt(
     http: &reqwest::Client,
     req: &Prepared<'_>,
     limit: Duration,
+    max_body: u64,
 ) -> Outcome {
-    match tokio::time::timeout(limit, hops(http, req)).await {
+    match tokio::time::timeout(limit, hops(http, req, max_body)).await {
         Ok(outcome) => outcome,
         Err(_elapsed) => Err(Failure::TimedOut),
     }
 }
 
+/// The whole body, unless it is larger than `max` bytes (said by its
+/// `Content-Length`, or found while reading: a server that streams without
+/// end is cut off there).
+async fn body(resp: &mut reqwest::Response, max: u64) -> Result<bytes::Bytes, Failure> {
+    if resp.content_length().is_some_and(|len| len > max) {
+        return Err(Failure::TooLarge(max));
+    }
+    let limit = usize::try_from(max).unwrap_or(usize::MAX);
+    // One chunk (the usual answer) is kept as it came; more are joined.
+    let mut first: Option<bytes::Bytes> = None;
+    let mut joined: Option<bytes::BytesMut> = None;
+    let mut len = 0usize;
+    while let Some(chunk) = resp.chunk().await.map_err(Failure::Transport)? {
+        len = len.saturating_add(chunk.len());
+        if len > limit {
+            return Err(Failure::TooLarge(max));
+        }
+        if let Some(buf) = &mut joined {
+            buf.extend_from_slice(&chunk);
+        } else if let Some(one) = first.take() {
+            let mut buf = bytes::BytesMut::with_capacity(one.len() + chunk.len());
+            buf.extend_from_slice(&one);
+            buf.extend_from_slice(&chunk);
+            joined = Some(buf);
+        } else {
+            first = Some(chunk);
+        }
+    }
+    Ok(match (first, joined) {
+        (_, Some(buf)) => buf.freeze(),
+        (Some(one), None) => one,
+        (None, None) => bytes::Bytes::new(),
+    })
+}
+
 /// The request, then any redirects, then the whole body.
-async fn hops(http: &reqwest::Client, req: &Prepared<'_>) -> Outcome {
+async fn hops(http: &reqwest::Client, req: &Prepared<'_>, max_body: u64) -> Outcome {
     // The first hop goes as prepared; only a redirect makes a copy to change.
     let mut resp = send(http, req).await?;
     let mut next: Option<Prepared> = None;
@@ -82,7 +121,7 @@ async fn hops(http: &reqwest::Client, req: &Prepared<'_>) -> Outcome {
         let Some(hop) = hop else {
             let status = resp.status();
             let headers = std::mem::take(resp.headers_mut());
-            let body = resp.bytes().await.map_err(Failure::Transport)?;
+            let body = body(&mut resp, max_body).await?;
             return Ok(Answer {
                 status,
                 headers,

@@ -90,13 +90,18 @@ pub(crate) fn classify(outcome: &Outcome, s: &Situation) -> Next {
 /// not a success; `limit` is the time limit of an attempt, `now` the time.
 pub(crate) fn error_of(outcome: Outcome, attempts: u32, limit: Duration, now: SystemTime) -> Error {
     match outcome {
+        Ok(answer) if answer.status.as_u16() == 304 => Error::NotModified {
+            headers: answer.headers,
+        },
         Ok(answer) => {
             let mut e = ApiError::new(answer.status.as_u16(), answer.body);
             e.attempts = attempts;
             e.retry_after = retry::retry_after(&answer.headers, now);
+            e.headers = Box::new(answer.headers);
             Error::Api(e)
         }
         Err(Failure::TimedOut) => Error::Transport(TransportError::timed_out(limit, attempts)),
+        Err(Failure::TooLarge(limit)) => Error::TooLarge { limit },
         Err(Failure::Transport(e)) => Error::Transport(TransportError::new(e, attempts)),
         Err(Failure::Refused(e)) => e,
     }

@@ -11,6 +11,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION}
 
 use super::credentials::{Credentials, Renewer, Source};
 use super::error::Error;
+use super::rate::RateLimit;
 use super::redirect;
 use super::retry::RetryPolicy;
 use super::tenant::{Environment, Tenant};
@@ -188,6 +189,11 @@ pub(crate) use header_setters;
 /// says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The most bytes an answer's body may have, unless
+/// [`ClientBuilder::max_response_bytes`] says otherwise: 256 MiB, room for a
+/// large document or image, but not for a server that never stops.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 256 << 20;
+
 /// How long one attempt of a call may take in all (connecting, sending,
 /// redirects, reading the answer), unless [`ClientBuilder::timeout`] or
 /// [`Call::timeout`](super::Call::timeout) says otherwise.
@@ -209,6 +215,8 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     timeout: Duration,
     retry: RetryPolicy,
+    rate_limit: Option<(u32, Duration)>,
+    max_response_bytes: u64,
 }
 
 /// Where a client's calls go, as configured.
@@ -298,6 +306,24 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends at most `calls` requests in any window of `per`, for every
+    /// clone of the client together, in the order the calls ask (e.g.
+    /// `.rate_limit(10, Duration::from_secs(1))`, SuperOffice's published
+    /// limit). Every send takes a slot (retries and calls repeated after a
+    /// renewal too); waiting for one counts against the call's time limit.
+    pub fn rate_limit(mut self, calls: u32, per: Duration) -> Self {
+        self.rate_limit = Some((calls, per));
+        self
+    }
+
+    /// The most bytes an answer's body may have (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`]); a larger one ends the call with
+    /// [`Error::TooLarge`], having read no more than that.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Uses this reqwest client (proxies, connection pool, TLS roots).
     ///
     /// Build it with `.redirect(reqwest::redirect::Policy::none())`: the
@@ -353,6 +379,11 @@ impl ClientBuilder {
                 http,
                 timeout: self.timeout,
                 retry: self.retry,
+                rate: match self.rate_limit {
+                    Some((calls, per)) => Some(RateLimit::new(calls, per)?),
+                    None => None,
+                },
+                max_response_bytes: self.max_response_bytes,
             }),
         })
     }
@@ -412,6 +443,8 @@ struct Inner {
     http: reqwest::Client,
     timeout: Duration,
     retry: RetryPolicy,
+    rate: Option<RateLimit>,
+    max_response_bytes: u64,
 }
 
 /// Shows the configuration, never a secret (the headers as sent are
@@ -425,6 +458,8 @@ impl std::fmt::Debug for Inner {
             .field("headers", &self.headers)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("rate_limit", &self.rate)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -470,6 +505,8 @@ impl Client {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
+            rate_limit: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -519,6 +556,16 @@ impl Client {
     /// When failed calls are tried again.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
+    }
+
+    /// The most bytes an answer's body may have.
+    pub fn max_response_bytes(&self) -> u64 {
+        self.inner.max_response_bytes
+    }
+
+    /// The rate limit every clone shares, if there is one.
+    pub(crate) fn rate(&self) -> Option<&RateLimit> {
+        self.inner.rate.as_ref()
     }
 
     pub(crate) fn http(&self) -> &reqwest::Client {

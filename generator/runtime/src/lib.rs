@@ -8,11 +8,11 @@
 //! | 0 | [`datetime`], [`carrier`], `flight`, `jsonpath` | leaves: SuperOffice's date-times, how carriers travel as JSON, one-at-a-time asks with shared failures, where in a JSON text a decoding error is |
 //! | 1 | [`endpoint`], [`enums`], [`environment`], [`links`] | what a generated method says about its endpoint, body and query values; string enums; SuperOffice Online's environments and their hosts; an entity with its `_Links` |
 //! | 2 | [`error`], `testing` | every error type, credentials' and tenants' included; the sample tests' JSON comparison |
-//! | 3 | `trace` | spans and events (the `tracing` feature) |
+//! | 3 | `trace`, `webhooks` | spans and events (the `tracing` feature); receiving SuperOffice's webhooks (the `webhooks` feature) |
 //! | 4 | [`url`] | API roots, path segments, the URL of a call |
 //! | 5 | [`retry`], [`redirect`] | when to try again and how long to wait; which redirects to follow and what to strip |
 //! | 6 | `transport` | one attempt: the request, its redirects, the whole answer |
-//! | 7 | [`credentials`], [`tenant`], `login` | the policies that act on an answer: renewing credentials after `401` (or before they run out), finding a tenant that moved after `421`; SuperOffice's login service and its token checks (the `oauth` and `system-user` features) |
+//! | 7 | [`credentials`], [`tenant`], `rate`, `login` | the policies around a send: renewing credentials after `401` (or before they run out), finding a tenant that moved after `421`, a rate limit every clone of the client shares; SuperOffice's login service and its token checks (the `oauth` and `system-user` features) |
 //! | 8 | [`client`], `classify` | the client's configuration; the one classifier that says what follows an attempt |
 //! | 9 | `orchestrator`, `oauth`, `system_user` | the one attempt loop: endpoint, identity, transmit, classify; the sign-in sources (the `oauth` and `system-user` features), credentials sources built on the client's configuration |
 //! | 10 | [`call`], [`paging`] | a call as the generated methods return it; paging as a stream |
@@ -41,6 +41,7 @@ pub mod login;
 pub mod oauth;
 mod orchestrator;
 pub mod paging;
+mod rate;
 pub mod redirect;
 pub mod retry;
 #[cfg(feature = "system-user")]
@@ -51,9 +52,14 @@ pub mod testing;
 mod trace;
 mod transport;
 pub mod url;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
-pub use call::Call;
-pub use client::{Auth, Client, ClientBuilder, Headers, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use call::{Call, Response};
+pub use client::{
+    Auth, Client, ClientBuilder, Headers, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+};
 pub use credentials::Credentials;
 pub use datetime::DateTime;
 pub use endpoint::{Endpoint, NoQuery, QueryParams, QueryValue};

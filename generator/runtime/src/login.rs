@@ -33,6 +33,9 @@ use super::url;
 /// How long one request to the login service may take.
 pub const LOGIN_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The most bytes a login service answer may have.
+const MAX_ANSWER: u64 = 1 << 20;
+
 /// How far clocks may differ when a token's expiry is checked.
 pub const LEEWAY: Duration = Duration::from_secs(60);
 
@@ -261,7 +264,7 @@ impl Login {
             content_type,
             body,
         };
-        let answer = match transport::attempt(&self.http, &req, LOGIN_TIMEOUT).await {
+        let answer = match transport::attempt(&self.http, &req, LOGIN_TIMEOUT, MAX_ANSWER).await {
             Ok(a) => a,
             Err(Failure::TimedOut) => {
                 let e = Error::Transport(TransportError::timed_out(LOGIN_TIMEOUT, 1));
@@ -276,6 +279,14 @@ impl Login {
                 return Err(SignInError::because(
                     step,
                     "the login service did not answer",
+                    e,
+                ));
+            }
+            Err(Failure::TooLarge(limit)) => {
+                let e = Error::TooLarge { limit };
+                return Err(SignInError::because(
+                    step,
+                    "the login service's answer is too large",
                     e,
                 ));
             }

@@ -27,8 +27,9 @@ use super::classify::{self, Next, Situation};
 use super::client::{Client, Place};
 use super::credentials::Stamp;
 use super::error::Error;
+use super::rate::RateLimit;
 use super::retry::Plan;
-use super::transport::{self, Outcome, Prepared};
+use super::transport::{self, Failure, Outcome, Prepared};
 use super::url;
 
 /// A call as the orchestrator runs it: a documented path under the
@@ -50,6 +51,7 @@ pub(crate) struct Outgoing<'a> {
 #[derive(Debug)]
 pub(crate) struct Success {
     pub status: u16,
+    pub headers: HeaderMap,
     pub body: bytes::Bytes,
     pub attempts: u32,
 }
@@ -111,8 +113,9 @@ async fn run(serving: Serving<'_>, parts: Parts<'_>, plan: Plan) -> Result<Succe
     let mut count = Count::default();
     loop {
         req.authorization = stamp.as_ref().map(|s| s.value.clone());
-        // 3. transmit
-        let outcome = count.send(serving.http(), &req, plan).await;
+        // 3. transmit (a call's send waits for a rate-limit slot first)
+        let rate = serving.client().and_then(Client::rate);
+        let outcome = count.send(serving.http(), &req, plan, rate).await;
         // 4. classify
         let situation = Situation {
             policy: &plan.retry,
@@ -270,9 +273,22 @@ struct Count {
 }
 
 impl Count {
-    async fn send(&mut self, http: &reqwest::Client, req: &Prepared<'_>, plan: Plan) -> Outcome {
+    async fn send(
+        &mut self,
+        http: &reqwest::Client,
+        req: &Prepared<'_>,
+        plan: Plan,
+        rate: Option<&RateLimit>,
+    ) -> Outcome {
+        let start = tokio::time::Instant::now();
+        if let Some(r) = rate {
+            if !r.acquire(start + plan.timeout).await {
+                return Err(Failure::TimedOut);
+            }
+        }
         self.attempts = self.attempts.saturating_add(1);
-        transport::attempt(http, req, plan.timeout).await
+        let left = plan.timeout.saturating_sub(start.elapsed());
+        transport::attempt(http, req, left, plan.max_body).await
     }
 
     async fn retry(&mut self, outcome: &Outcome, wait: Duration) {
@@ -287,6 +303,7 @@ impl Count {
         match outcome {
             Ok(a) => Ok(Success {
                 status: a.status.as_u16(),
+                headers: a.headers,
                 body: a.body,
                 attempts: self.attempts,
             }),

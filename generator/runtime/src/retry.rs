@@ -105,6 +105,8 @@ pub(crate) struct Plan {
     pub timeout: Duration,
     pub retry: RetryPolicy,
     pub repeatable: bool,
+    /// The most bytes an answer's body may have.
+    pub max_body: u64,
 }
 
 impl Plan {

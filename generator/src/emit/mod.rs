@@ -58,6 +58,7 @@ const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../runtime/src/orchestrator.rs"),
     ),
     ("paging.rs", include_str!("../../runtime/src/paging.rs")),
+    ("rate.rs", include_str!("../../runtime/src/rate.rs")),
     ("redirect.rs", include_str!("../../runtime/src/redirect.rs")),
     ("retry.rs", include_str!("../../runtime/src/retry.rs")),
     (
@@ -72,6 +73,7 @@ const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../runtime/src/transport.rs"),
     ),
     ("url.rs", include_str!("../../runtime/src/url.rs")),
+    ("webhooks.rs", include_str!("../../runtime/src/webhooks.rs")),
 ];
 
 /// The files of the generated crate, by path relative to its root.
@@ -165,7 +167,8 @@ fn lib_file(api: &Api, example: &Example) -> TokenStream {
 
         pub use runtime::{
             ApiError, Auth, Client, ClientBuilder, Credentials, CredentialsError, DateTime,
-            DecodeError, Environment, Error, Headers, RetryPolicy, SignInError, TransportError,
+            DecodeError, Environment, Error, Headers, Response, RetryPolicy, SignInError,
+            TransportError, WithLinks,
         };
 
         /// Signing in to SuperOffice Online: [`OAuth`](auth::OAuth) for
@@ -179,6 +182,10 @@ fn lib_file(api: &Api, example: &Example) -> TokenStream {
             #[cfg(feature = "system-user")]
             pub use crate::runtime::system_user::SystemUser;
         }
+
+        /// Receiving SuperOffice's webhooks (the `webhooks` feature).
+        #[cfg(feature = "webhooks")]
+        pub use runtime::webhooks;
     }
 }
 

@@ -10,6 +10,8 @@ mod login_mock;
 #[cfg(feature = "oauth")]
 mod oauth;
 mod paging;
+mod rate;
+mod responses;
 mod retries;
 #[cfg(feature = "system-user")]
 mod system_user;
