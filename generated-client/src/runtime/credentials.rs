@@ -68,10 +68,13 @@ pub trait Credentials: Send + Sync + 'static {
     }
 
     /// When the value given last stops being accepted, if the source knows
-    /// (an OAuth access token's `expires_in`). From [`RENEW_AHEAD`] before
-    /// then, the client asks [`renew`](Self::renew) before sending instead
-    /// of sending a value the server will refuse. By default `None`: the
-    /// value is renewed only after a `401`.
+    /// (an OAuth access token's `expires_in`) and can renew it. From
+    /// [`RENEW_AHEAD`] before then, the client asks [`renew`](Self::renew)
+    /// before sending instead of sending a value the server will refuse; if
+    /// that fails, the value is still sent until it runs out (and renewed
+    /// after a `401`). A value that had less than `RENEW_AHEAD` to live
+    /// when it was given is not renewed ahead. By default `None`: the value
+    /// is renewed only after a `401`.
     fn expires_at(&self) -> Option<SystemTime> {
         None
     }
@@ -121,6 +124,10 @@ struct Current {
     /// Bumped by every value taken from the source.
     generation: u64,
     value: Option<HeaderValue>,
+    /// Whether `value` is renewed before it runs out: it had more than
+    /// [`RENEW_AHEAD`] to live when it was kept, and renewing it ahead has
+    /// not failed.
+    ahead: bool,
 }
 
 /// A client's credentials source with the value it gave last.
@@ -197,6 +204,10 @@ impl Renewer {
         let mut c = self.current.lock().unwrap_or_else(PoisonError::into_inner);
         c.generation += 1;
         c.value = Some(value.clone());
+        c.ahead = self
+            .source
+            .expires_at()
+            .is_some_and(|t| SystemTime::now().checked_add(RENEW_AHEAD) < Some(t));
         Stamp {
             generation: c.generation,
             value,
@@ -207,14 +218,11 @@ impl Renewer {
     /// new one when the value it gave runs out soon.
     pub async fn current(&self, limit: Duration) -> Result<Stamp, Error> {
         if let (generation, Some(value)) = self.now() {
-            let due = self
-                .source
-                .expires_at()
-                .is_some_and(|t| SystemTime::now() + RENEW_AHEAD >= t);
-            if due {
-                return self.renewed(generation, limit, Why::Expiring).await;
-            }
-            return Ok(Stamp { generation, value });
+            let stamp = Stamp { generation, value };
+            return match self.ahead_due(generation) {
+                Some(expires) => self.renewed_ahead(stamp, expires, limit).await,
+                None => Ok(stamp),
+            };
         }
         let turn = self.turn(CredentialsStep::Authorization, limit).await?;
         if let (generation, Some(value)) = self.now() {
@@ -229,6 +237,48 @@ impl Renewer {
         .await
     }
 
+    /// When the value of `generation` runs out, if it is to be renewed
+    /// before it does: it runs out within [`RENEW_AHEAD`], it had longer
+    /// than that to live when it was kept (values that live shorter are
+    /// renewed after a `401`, not before every call), and renewing it ahead
+    /// has not failed already.
+    fn ahead_due(&self, generation: u64) -> Option<SystemTime> {
+        let expires = self.source.expires_at()?;
+        let soon = SystemTime::now().checked_add(RENEW_AHEAD)?;
+        if soon < expires {
+            return None;
+        }
+        let c = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        (c.generation == generation && c.ahead).then_some(expires)
+    }
+
+    /// A new value for `stamp`, which runs out at `expires`. If the source
+    /// fails, `stamp` is still sent while it has not run out (and is not
+    /// renewed ahead again: a `401` renews it).
+    async fn renewed_ahead(
+        &self,
+        stamp: Stamp,
+        expires: SystemTime,
+        limit: Duration,
+    ) -> Result<Stamp, Error> {
+        match self.renewed(stamp.generation, limit, Why::Expiring).await {
+            Ok(renewed) => Ok(renewed),
+            Err(e) => {
+                let mut c = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+                if c.generation == stamp.generation {
+                    c.ahead = false;
+                }
+                drop(c);
+                super::trace::renew_ahead_failed();
+                if SystemTime::now() < expires {
+                    Ok(stamp)
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
+
     /// A value to repeat a call with, after `refused` got a `401`: the
     /// source's fresh one, or the one another call renewed it to meanwhile.
     pub async fn renew(&self, refused: u64, limit: Duration) -> Result<Stamp, Error> {
@@ -237,15 +287,18 @@ impl Renewer {
 
     /// A new value instead of the one of generation `old`, for `why`.
     async fn renewed(&self, old: u64, limit: Duration, why: Why) -> Result<Stamp, Error> {
-        let refused = old;
-        let turn = self.turn(CredentialsStep::Renew, limit).await?;
+        let step = match why {
+            Why::Refused => CredentialsStep::Renew,
+            Why::Expiring => CredentialsStep::RenewAhead,
+        };
+        let turn = self.turn(step, limit).await?;
         if let (generation, Some(value)) = self.now() {
-            if generation != refused {
+            if generation != old {
                 return Ok(Stamp { generation, value });
             }
         }
         super::trace::renewing(matches!(why, Why::Expiring));
-        self.ask_source(turn, self.source.renew(), CredentialsStep::Renew, limit)
+        self.ask_source(turn, self.source.renew(), step, limit)
             .await
     }
 }

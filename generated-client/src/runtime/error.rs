@@ -458,11 +458,15 @@ impl From<reqwest::Error> for Error {
 
 /// Which request to the source failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CredentialsStep {
     /// Getting the first value ([`Credentials::authorization`](super::Credentials::authorization)).
     Authorization,
     /// Renewing after a `401` ([`Credentials::renew`](super::Credentials::renew)).
     Renew,
+    /// Renewing a value that runs out soon, before sending it
+    /// ([`Credentials::expires_at`](super::Credentials::expires_at)).
+    RenewAhead,
 }
 
 /// A [`Credentials`](super::Credentials) source failed, took too long, or gave a value that
@@ -532,6 +536,7 @@ impl std::fmt::Display for CredentialsError {
         let step = match self.step {
             CredentialsStep::Authorization => "give the Authorization value",
             CredentialsStep::Renew => "renew the Authorization value after a 401",
+            CredentialsStep::RenewAhead => "renew the Authorization value before it ran out",
         };
         match &self.kind {
             CredentialsFailure::Source(e) => write!(f, "the credentials source failed to {step}: {e}"),

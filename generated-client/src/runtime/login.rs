@@ -2,12 +2,15 @@
 //! `system-user` features): its requests, its OpenID Connect metadata and
 //! signing keys, and the checks every token it signs must pass.
 //!
-//! A token is accepted only when it is signed with RS256 by a key of the
-//! environment's key set (`alg: none`, HMAC, or a key the set does not
-//! hold are refused; an unknown key id fetches the set again, and again at
-//! most every [`KEYS_REFETCH_AFTER`]), is issued by the environment's login host, is
-//! for the expected audience when there is one, and has not expired (with
-//! [`LEEWAY`] for clocks that differ). For [`Environment::Sod`],
+//! A token is accepted only when it is signed with RS256 by a signing key
+//! of the environment's key set (`alg: none`, HMAC, a key the set does not
+//! hold or holds for another use or algorithm are refused; an unknown key
+//! id fetches the set again, and again at most every
+//! [`KEYS_REFETCH_AFTER`]; the set is fetched again after
+//! [`KEYS_MAX_AGE`] in any case), is issued by the environment's login
+//! host, is for the expected audience when there is one, and is neither
+//! expired nor not yet valid (`exp`, `nbf`, with [`LEEWAY`] for clocks
+//! that differ). For [`Environment::Sod`],
 //! [`Stage`](Environment::Stage) and [`Online`](Environment::Online) every
 //! URL involved is `https` on `superoffice.com`;
 //! [`Environment::Custom`] points everything at a test server.
@@ -43,6 +46,11 @@ pub const LEEWAY: Duration = Duration::from_secs(60);
 /// the set does not hold (so forged tokens cannot make every check a
 /// fetch).
 pub const KEYS_REFETCH_AFTER: Duration = Duration::from_secs(30);
+
+/// How long a fetched key set is used before it is fetched again, even if
+/// every key a token names is in it (so a key the service withdrew stops
+/// being accepted).
+pub const KEYS_MAX_AGE: Duration = Duration::from_secs(6 * 3600);
 
 /// The prefix of SuperOffice's own claims.
 const CLAIM: &str = "http://schemes.superoffice.net/identity/";
@@ -125,10 +133,12 @@ impl std::fmt::Debug for Claims {
     }
 }
 
-/// The key set, and when a check last had it fetched for a key it lacked.
+/// The key set, when it was fetched, and when a check last had it fetched
+/// for a key it lacked.
 #[derive(Default)]
 struct Keys {
     set: Option<Arc<JwkSet>>,
+    fetched: Option<Instant>,
     forced: Option<Instant>,
 }
 
@@ -264,40 +274,41 @@ impl Login {
             content_type,
             body,
         };
-        let answer = match transport::attempt(&self.http, &req, LOGIN_TIMEOUT, MAX_ANSWER).await {
-            Ok(a) => a,
-            Err(Failure::TimedOut) => {
-                let e = Error::Transport(TransportError::timed_out(LOGIN_TIMEOUT, 1));
-                return Err(SignInError::because(
-                    step,
-                    "the login service did not answer",
-                    e,
-                ));
-            }
-            Err(Failure::Transport(e)) => {
-                let e = Error::Transport(TransportError::new(e, 1));
-                return Err(SignInError::because(
-                    step,
-                    "the login service did not answer",
-                    e,
-                ));
-            }
-            Err(Failure::TooLarge(limit)) => {
-                let e = Error::TooLarge { limit };
-                return Err(SignInError::because(
-                    step,
-                    "the login service's answer is too large",
-                    e,
-                ));
-            }
-            Err(Failure::Refused(e)) => {
-                return Err(SignInError::because(
-                    step,
-                    "the login service's answer was refused",
-                    e,
-                ))
-            }
-        };
+        let answer =
+            match transport::attempt(&self.http, &req, LOGIN_TIMEOUT, MAX_ANSWER, None).await {
+                Ok(a) => a,
+                Err(Failure::TimedOut) => {
+                    let e = Error::Transport(TransportError::timed_out(LOGIN_TIMEOUT, 1));
+                    return Err(SignInError::because(
+                        step,
+                        "the login service did not answer",
+                        e,
+                    ));
+                }
+                Err(Failure::Transport(e)) => {
+                    let e = Error::Transport(TransportError::new(e, 1));
+                    return Err(SignInError::because(
+                        step,
+                        "the login service did not answer",
+                        e,
+                    ));
+                }
+                Err(Failure::TooLarge(limit)) => {
+                    let e = Error::TooLarge { limit };
+                    return Err(SignInError::because(
+                        step,
+                        "the login service's answer is too large",
+                        e,
+                    ));
+                }
+                Err(Failure::Refused(e)) => {
+                    return Err(SignInError::because(
+                        step,
+                        "the login service's answer was refused",
+                        e,
+                    ))
+                }
+            };
         if !answer.status.is_success() {
             let api = ApiError::new(answer.status.as_u16(), answer.body);
             let said = api
@@ -322,7 +333,7 @@ impl Login {
         let kept = |this: &Self| {
             let k = this.keys.lock().unwrap_or_else(PoisonError::into_inner);
             let fresh = match (stale, &k.set) {
-                (None, Some(_)) => true,
+                (None, Some(_)) => k.fetched.is_some_and(|t| t.elapsed() < KEYS_MAX_AGE),
                 // Another check fetched a newer set meanwhile.
                 (Some(old), Some(now)) if !Arc::ptr_eq(old, now) => true,
                 (Some(_), Some(_)) => k.forced.is_some_and(|t| t.elapsed() < KEYS_REFETCH_AFTER),
@@ -361,6 +372,7 @@ impl Login {
         let set = Arc::new(set);
         let mut k = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
         k.set = Some(Arc::clone(&set));
+        k.fetched = Some(Instant::now());
         if stale.is_some() {
             k.forced = Some(Instant::now());
         }
@@ -402,6 +414,7 @@ impl Login {
             .map_err(|e| bad(format!("the published key is not usable: {e}")))?;
         let mut v = Validation::new(Algorithm::RS256);
         v.leeway = LEEWAY.as_secs();
+        v.validate_nbf = true;
         v.set_issuer(&[self.issuer()]);
         match audience {
             Some(aud) => {
@@ -426,9 +439,21 @@ impl Login {
     }
 }
 
-/// The RSA key of `kid`; with no `kid`, the set's only RSA key.
+/// The RSA signing key of `kid`; with no `kid`, the set's only one. A key
+/// published for another use (`use` other than `sig`) or another algorithm
+/// (`alg` other than `RS256`) is never one.
 fn find_key<'a>(set: &'a JwkSet, kid: Option<&str>) -> Option<&'a jsonwebtoken::jwk::Jwk> {
-    let rsa = |k: &&jsonwebtoken::jwk::Jwk| matches!(k.algorithm, AlgorithmParameters::RSA(_));
+    use jsonwebtoken::jwk::{KeyAlgorithm, PublicKeyUse};
+    let rsa = |k: &&jsonwebtoken::jwk::Jwk| {
+        matches!(k.algorithm, AlgorithmParameters::RSA(_))
+            && k.common
+                .public_key_use
+                .as_ref()
+                .is_none_or(|u| *u == PublicKeyUse::Signature)
+            && k.common
+                .key_algorithm
+                .is_none_or(|a| a == KeyAlgorithm::RS256)
+    };
     match kid {
         Some(kid) => set.find(kid).filter(|k| rsa(k)),
         None => {

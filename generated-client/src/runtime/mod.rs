@@ -10,9 +10,9 @@
 //! | 2 | [`error`], `testing` | every error type, credentials' and tenants' included; the sample tests' JSON comparison |
 //! | 3 | `trace`, `webhooks` | spans and events (the `tracing` feature); receiving SuperOffice's webhooks (the `webhooks` feature) |
 //! | 4 | [`url`] | API roots, path segments, the URL of a call |
-//! | 5 | [`retry`], [`redirect`] | when to try again and how long to wait; which redirects to follow and what to strip |
+//! | 5 | [`retry`], [`redirect`], `rate` | when to try again and how long to wait; which redirects to follow and what to strip; a rate limit every clone of the client shares, pacing each request |
 //! | 6 | `transport` | one attempt: the request, its redirects, the whole answer |
-//! | 7 | [`credentials`], [`tenant`], `rate`, `login` | the policies around a send: renewing credentials after `401` (or before they run out), finding a tenant that moved after `421`, a rate limit every clone of the client shares; SuperOffice's login service and its token checks (the `oauth` and `system-user` features) |
+//! | 7 | [`credentials`], [`tenant`], `login` | the policies around a send: renewing credentials after `401` (or before they run out), finding a tenant that moved after `421`; SuperOffice's login service and its token checks (the `oauth` and `system-user` features) |
 //! | 8 | [`client`], `classify` | the client's configuration; the one classifier that says what follows an attempt |
 //! | 9 | `orchestrator`, `oauth`, `system_user` | the one attempt loop: endpoint, identity, transmit, classify; the sign-in sources (the `oauth` and `system-user` features), credentials sources built on the client's configuration |
 //! | 10 | [`call`], [`paging`] | a call as the generated methods return it; paging as a stream |

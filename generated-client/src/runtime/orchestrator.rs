@@ -29,7 +29,7 @@ use super::credentials::Stamp;
 use super::error::Error;
 use super::rate::RateLimit;
 use super::retry::Plan;
-use super::transport::{self, Failure, Outcome, Prepared};
+use super::transport::{self, Outcome, Prepared};
 use super::url;
 
 /// A call as the orchestrator runs it: a documented path under the
@@ -113,7 +113,7 @@ async fn run(serving: Serving<'_>, parts: Parts<'_>, plan: Plan) -> Result<Succe
     let mut count = Count::default();
     loop {
         req.authorization = stamp.as_ref().map(|s| s.value.clone());
-        // 3. transmit (a call's send waits for a rate-limit slot first)
+        // 3. transmit (every hop of a call's send takes a rate-limit slot)
         let rate = serving.client().and_then(Client::rate);
         let outcome = count.send(serving.http(), &req, plan, rate).await;
         // 4. classify
@@ -280,15 +280,8 @@ impl Count {
         plan: Plan,
         rate: Option<&RateLimit>,
     ) -> Outcome {
-        let start = tokio::time::Instant::now();
-        if let Some(r) = rate {
-            if !r.acquire(start + plan.timeout).await {
-                return Err(Failure::TimedOut);
-            }
-        }
         self.attempts = self.attempts.saturating_add(1);
-        let left = plan.timeout.saturating_sub(start.elapsed());
-        transport::attempt(http, req, left, plan.max_body).await
+        transport::attempt(http, req, plan.timeout, plan.max_body, rate).await
     }
 
     async fn retry(&mut self, outcome: &Outcome, wait: Duration) {

@@ -1,8 +1,8 @@
 //! A client-side rate limit (SuperOffice asks apps to stay under 10 calls a
 //! second; throttled apps get `429`s): at most `calls` sends in any window
 //! of `per`, shared by every clone of the client, granted in the order they
-//! are asked for. Every send takes a slot: a retry, a call repeated after a
-//! credentials renewal or a tenant's move. Waiting for a slot counts
+//! are asked for. Every request takes a slot: a retry, a redirect, a call
+//! repeated after a credentials renewal or a tenant's move. Waiting for a slot counts
 //! against the attempt's time limit.
 
 use std::collections::VecDeque;
@@ -45,15 +45,17 @@ impl RateLimit {
         };
         loop {
             let now = Instant::now();
-            while sent.front().is_some_and(|t| *t + self.per <= now) {
+            // A window too long to add to an instant never frees a slot.
+            let frees = |t: &Instant| t.checked_add(self.per);
+            while sent.front().and_then(frees).is_some_and(|f| f <= now) {
                 sent.pop_front();
             }
             if sent.len() < self.calls {
                 sent.push_back(now);
                 return true;
             }
-            let Some(free) = sent.front().map(|t| *t + self.per) else {
-                return true;
+            let Some(free) = sent.front().and_then(frees) else {
+                return false;
             };
             if free > deadline {
                 return false;

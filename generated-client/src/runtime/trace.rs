@@ -100,6 +100,13 @@ pub(crate) fn renewing(ahead: bool) {
     }
 }
 
+/// Renewing credentials before they run out failed; the current value is
+/// sent while it lasts.
+pub(crate) fn renew_ahead_failed() {
+    #[cfg(feature = "tracing")]
+    ::tracing::warn!("renewing credentials before they run out failed");
+}
+
 /// The tenant answered `421`: it has moved, and is looked up again.
 pub(crate) fn moved() {
     #[cfg(feature = "tracing")]

@@ -104,9 +104,15 @@ impl WebhookHeaders {
         }
     }
 
-    /// The headers, from an `http` header map (axum, hyper, reqwest).
+    /// The headers, from an `http` header map (axum, hyper, reqwest). A
+    /// signature that is not text is kept as read (so it fails as
+    /// malformed, not as missing).
     pub fn from_header_map(headers: &reqwest::header::HeaderMap) -> Self {
-        Self::from_fn(|name| headers.get(name).and_then(|v| v.to_str().ok()))
+        let mut read = Self::from_fn(|name| headers.get(name).and_then(|v| v.to_str().ok()));
+        read.signature = headers
+            .get(SIGNATURE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        read
     }
 
     /// How many times SuperOffice sent the event before (`0` the first
@@ -260,5 +266,20 @@ mod tests {
         assert_eq!(h.retry(), Some(2));
         assert_eq!(h.event.as_deref(), Some("contact.changed"));
         assert_eq!(h.signature, None);
+    }
+
+    #[test]
+    fn a_signature_header_that_is_not_text_is_malformed_not_missing() {
+        let mut map = reqwest::header::HeaderMap::new();
+        map.insert(
+            reqwest::header::HeaderName::from_bytes(SIGNATURE.as_bytes()).expect("name"),
+            reqwest::header::HeaderValue::from_bytes(b"\xffsig").expect("opaque bytes"),
+        );
+        let h = WebhookHeaders::from_header_map(&map);
+        let hook = Webhook::new("s3cret");
+        assert!(matches!(
+            hook.verify(b"{}", h.signature.as_deref()),
+            Err(WebhookError::MalformedSignature)
+        ));
     }
 }

@@ -399,7 +399,8 @@ pub(crate) fn header_map(
     for (name, value) in headers.pairs() {
         let header = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| Error::Config(format!("`{name}` is not a header name")))?;
-        map.append(header, header_value(name, value)?);
+        // A header set twice is sent with the value set last.
+        map.insert(header, header_value(name, value)?);
     }
     // The client's authentication wins over an extra `Authorization`.
     if let Some(auth) = authorization {

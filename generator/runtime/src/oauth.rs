@@ -165,7 +165,7 @@ impl Tokens {
         let expires_at = answer
             .get("expires_in")
             .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
-            .map(|s| SystemTime::now() + Duration::from_secs(s));
+            .and_then(|s| SystemTime::now().checked_add(Duration::from_secs(s)));
         Ok(Tokens {
             access_token,
             refresh_token: text("refresh_token").or_else(|| kept.map(str::to_string)),
@@ -186,19 +186,31 @@ pub struct SignIn {
 impl SignIn {
     /// A client builder at the tenant's `webapi_url`, authenticated with
     /// these tokens (refreshed as they run out).
+    ///
+    /// To persist refreshed tokens, use
+    /// [`client_with`](Self::client_with) and
+    /// [`OAuthCredentials::on_tokens`].
     pub fn client(&self, app: &OAuth) -> Result<ClientBuilder, Error> {
+        self.client_with(app.credentials(self.tokens.clone()))
+    }
+
+    /// A client builder at the tenant's `webapi_url`, authenticated with
+    /// `credentials` (usually `app.credentials(sign_in.tokens.clone())`
+    /// with an [`on_tokens`](OAuthCredentials::on_tokens) callback).
+    pub fn client_with(&self, credentials: OAuthCredentials) -> Result<ClientBuilder, Error> {
         let url = self.claims.webapi_url.as_deref().ok_or_else(|| {
             Error::SignIn(SignInError::new(
                 SignInStep::Token,
                 "the id_token has no webapi_url",
             ))
         })?;
-        let url = app
+        let url = credentials
+            .app
             .inner
             .login
             .trusted_api_url(url)
             .map_err(Error::SignIn)?;
-        Ok(Client::builder(url.as_str()).credentials(app.credentials(self.tokens.clone())))
+        Ok(Client::builder(url.as_str()).credentials(credentials))
     }
 }
 
@@ -348,7 +360,9 @@ impl std::fmt::Debug for OAuthCredentials {
 
 impl OAuthCredentials {
     /// Calls `keep` with every new set of tokens (after each refresh), for
-    /// the caller to persist them.
+    /// the caller to persist them. `keep` runs inside the call that caused
+    /// the refresh, so it must be quick and must not block: hand the tokens
+    /// to a channel or a task to write them somewhere slow.
     pub fn on_tokens(mut self, keep: impl Fn(&Tokens) + Send + Sync + 'static) -> Self {
         self.on_tokens = Some(Arc::new(keep));
         self
@@ -392,8 +406,11 @@ impl Credentials for OAuthCredentials {
         Box::pin(self.refresh())
     }
 
+    /// When the access token runs out, if it can be refreshed: without a
+    /// refresh token there is nothing to renew it with ahead of time.
     fn expires_at(&self) -> Option<SystemTime> {
-        self.tokens().expires_at
+        let tokens = self.tokens();
+        tokens.refresh_token.as_ref().and(tokens.expires_at)
     }
 }
 

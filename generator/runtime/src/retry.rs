@@ -114,7 +114,9 @@ impl Plan {
     /// and the longest wait): how long a call waits for another call's
     /// tenant lookup.
     pub fn patience(&self) -> Duration {
-        self.timeout.saturating_mul(self.retry.attempts()) + self.retry.max_delay
+        self.timeout
+            .saturating_mul(self.retry.attempts())
+            .saturating_add(self.retry.max_delay)
     }
 }
 

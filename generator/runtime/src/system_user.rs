@@ -299,14 +299,4 @@ mod tests {
                 .contains("not base64")
         );
     }
-
-    #[test]
-    fn signatures_are_standard_base64_over_token_and_minute() {
-        // No key here (the keys are test fixtures, read by tests/e2e):
-        // the time format alone.
-        let when = chrono::DateTime::parse_from_rfc3339("2026-12-01T09:05:59Z")
-            .expect("time")
-            .with_timezone(&chrono::Utc);
-        assert_eq!(when.format("%Y%m%d%H%M").to_string(), "202612010905");
-    }
 }

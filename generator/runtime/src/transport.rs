@@ -11,6 +11,7 @@ use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode, Url};
 
 use super::error::Error;
+use super::rate::RateLimit;
 use super::redirect;
 
 /// A request ready to go, and to go again: the body is shared bytes, and
@@ -56,14 +57,22 @@ pub(crate) enum Failure {
 pub(crate) type Outcome = Result<Answer, Failure>;
 
 /// Makes one attempt of `req`, within `limit`, reading at most `max_body`
-/// bytes of the answer's body.
+/// bytes of the answer's body. With a `rate` limit, every request of the
+/// attempt (the first and each redirect) waits for its slot, and the
+/// waiting counts against `limit`.
 pub(crate) async fn attempt(
     http: &reqwest::Client,
     req: &Prepared<'_>,
     limit: Duration,
     max_body: u64,
+    rate: Option<&RateLimit>,
 ) -> Outcome {
-    match tokio::time::timeout(limit, hops(http, req, max_body)).await {
+    let out = Out {
+        http,
+        rate,
+        deadline: deadline(limit),
+    };
+    match tokio::time::timeout(limit, hops(&out, req, max_body)).await {
         Ok(outcome) => outcome,
         Err(_elapsed) => Err(Failure::TimedOut),
     }
@@ -105,9 +114,9 @@ async fn body(resp: &mut reqwest::Response, max: u64) -> Result<bytes::Bytes, Fa
 }
 
 /// The request, then any redirects, then the whole body.
-async fn hops(http: &reqwest::Client, req: &Prepared<'_>, max_body: u64) -> Outcome {
+async fn hops(out: &Out<'_>, req: &Prepared<'_>, max_body: u64) -> Outcome {
     // The first hop goes as prepared; only a redirect makes a copy to change.
-    let mut resp = send(http, req).await?;
+    let mut resp = out.send(req).await?;
     let mut next: Option<Prepared> = None;
     let mut hops = 0;
     let mut credentials_dropped = false;
@@ -120,7 +129,8 @@ async fn hops(http: &reqwest::Client, req: &Prepared<'_>, max_body: u64) -> Outc
             .map_err(|m| Failure::Refused(Error::Redirect(m)))?;
         let Some(hop) = hop else {
             let status = resp.status();
-            let headers = std::mem::take(resp.headers_mut());
+            let mut headers = std::mem::take(resp.headers_mut());
+            hide_secrets(&mut headers);
             let body = body(&mut resp, max_body).await?;
             return Ok(Answer {
                 status,
@@ -149,13 +159,64 @@ async fn hops(http: &reqwest::Client, req: &Prepared<'_>, max_body: u64) -> Outc
         }
         n.method = hop.method;
         n.url = hop.url;
-        resp = send(http, &n).await?;
+        resp = out.send(&n).await?;
         next = Some(n);
     }
 }
 
+/// Headers of an answer that may carry a secret (a session cookie, a
+/// challenge, a token echoed back): kept, but marked sensitive, so the
+/// `Debug` of an error or a response that keeps them shows no value.
+const SECRET_HEADERS: &[&str] = &[
+    "set-cookie",
+    "authorization",
+    "proxy-authorization",
+    "www-authenticate",
+    "proxy-authenticate",
+    "so-apptoken",
+    "so-ticket",
+];
+
+fn hide_secrets(headers: &mut HeaderMap) {
+    for (name, value) in headers.iter_mut() {
+        if SECRET_HEADERS.contains(&name.as_str()) {
+            value.set_sensitive(true);
+        }
+    }
+}
+
+/// `limit` from now, or far ahead for a limit too long to add.
+fn deadline(limit: Duration) -> tokio::time::Instant {
+    let now = tokio::time::Instant::now();
+    now.checked_add(limit)
+        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 24 * 3600)))
+        .unwrap_or(now)
+}
+
+/// Where an attempt's requests go, and what paces them.
+struct Out<'a> {
+    http: &'a reqwest::Client,
+    rate: Option<&'a RateLimit>,
+    /// When the attempt's time runs out: no rate-limit slot is waited for
+    /// beyond it.
+    deadline: tokio::time::Instant,
+}
+
+impl Out<'_> {
+    /// One HTTP exchange, up to the answer's head, once the rate limit
+    /// lets it go.
+    async fn send(&self, req: &Prepared<'_>) -> Result<reqwest::Response, Failure> {
+        if let Some(r) = self.rate {
+            if !r.acquire(self.deadline).await {
+                return Err(Failure::TimedOut);
+            }
+        }
+        execute(self.http, req).await
+    }
+}
+
 /// One HTTP exchange, up to the answer's head.
-async fn send(http: &reqwest::Client, req: &Prepared<'_>) -> Result<reqwest::Response, Failure> {
+async fn execute(http: &reqwest::Client, req: &Prepared<'_>) -> Result<reqwest::Response, Failure> {
     let mut request = reqwest::Request::new(req.method.clone(), req.url.clone());
     let headers = request.headers_mut();
     *headers = req.headers.as_ref().clone();
@@ -169,4 +230,42 @@ async fn send(http: &reqwest::Client, req: &Prepared<'_>) -> Result<reqwest::Res
         *request.body_mut() = Some(b.clone().into());
     }
     http.execute(request).await.map_err(Failure::Transport)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_headers_of_an_answer_do_not_show_in_debug() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "set-cookie",
+            HeaderValue::from_static("ASP.NET_SessionId=s3cr3t"),
+        );
+        headers.insert(
+            "www-authenticate",
+            HeaderValue::from_static("Bearer error=\"t0k3n\""),
+        );
+        headers.insert("etag", HeaderValue::from_static("\"v1\""));
+        hide_secrets(&mut headers);
+        let shown = format!("{headers:?}");
+        assert!(
+            !shown.contains("s3cr3t") && !shown.contains("t0k3n"),
+            "{shown}"
+        );
+        assert!(shown.contains("v1"), "{shown}");
+        // Kept for whoever reads them on purpose.
+        assert_eq!(
+            headers.get("set-cookie").and_then(|v| v.to_str().ok()),
+            Some("ASP.NET_SessionId=s3cr3t")
+        );
+    }
+
+    #[test]
+    fn a_limit_too_long_to_add_is_far_ahead_not_a_panic() {
+        let now = tokio::time::Instant::now();
+        assert!(deadline(Duration::MAX) > now);
+        assert!(deadline(Duration::from_secs(1)) > now);
+    }
 }

@@ -331,3 +331,142 @@ async fn retries_are_counted_for_the_whole_call_across_a_renewal() {
         ["Bearer secret-0", "Bearer secret-0", "Bearer secret-1"]
     );
 }
+
+/// A source whose values run out when the test says: `Bearer ahead-0`
+/// first, `Bearer ahead-1`, … on each renewal; renewing fails while
+/// `fail` is set.
+struct Expiring {
+    expires: std::sync::Mutex<std::time::SystemTime>,
+    renewals: AtomicU32,
+    fail: std::sync::atomic::AtomicBool,
+}
+
+impl Expiring {
+    fn new(lives: Duration) -> Arc<Self> {
+        Arc::new(Expiring {
+            expires: std::sync::Mutex::new(std::time::SystemTime::now() + lives),
+            renewals: AtomicU32::new(0),
+            fail: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+
+    /// From now on, the value given last runs out `after` from now.
+    fn runs_out_in(&self, after: Duration) {
+        *self.expires.lock().unwrap_or_else(|p| p.into_inner()) =
+            std::time::SystemTime::now() + after;
+    }
+
+    fn ran_out(&self) {
+        *self.expires.lock().unwrap_or_else(|p| p.into_inner()) =
+            std::time::SystemTime::now() - Duration::from_secs(1);
+    }
+}
+
+impl Credentials for Expiring {
+    fn authorization(&self) -> BoxFuture<'_, Result<String, BoxError>> {
+        Box::pin(async { Ok("Bearer ahead-0".to_string()) })
+    }
+
+    fn renew(&self) -> BoxFuture<'_, Result<String, BoxError>> {
+        Box::pin(async move {
+            if self.fail.load(Ordering::SeqCst) {
+                return Err("the refresh token was revoked".into());
+            }
+            let n = self.renewals.fetch_add(1, Ordering::SeqCst) + 1;
+            self.runs_out_in(Duration::from_secs(3600));
+            Ok(format!("Bearer ahead-{n}"))
+        })
+    }
+
+    fn expires_at(&self) -> Option<std::time::SystemTime> {
+        Some(*self.expires.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+async fn accepting_anything() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/v1/x"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn a_value_about_to_run_out_is_renewed_before_it_is_sent() {
+    let server = accepting_anything().await;
+    let source = Expiring::new(Duration::from_secs(3600));
+    let client = Client::builder(server.uri())
+        .credentials(source.clone())
+        .build()
+        .expect("client");
+    call(&client, reqwest::Method::GET).await.expect("first");
+    source.runs_out_in(Duration::from_secs(30));
+    call(&client, reqwest::Method::GET).await.expect("second");
+    call(&client, reqwest::Method::GET).await.expect("third");
+    assert_eq!(source.renewals.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        authorizations(&server).await,
+        ["Bearer ahead-0", "Bearer ahead-1", "Bearer ahead-1"]
+    );
+}
+
+#[tokio::test]
+async fn a_failed_renewal_ahead_keeps_sending_the_value_until_it_runs_out() {
+    let server = accepting_anything().await;
+    let source = Expiring::new(Duration::from_secs(3600));
+    let client = Client::builder(server.uri())
+        .credentials(source.clone())
+        .build()
+        .expect("client");
+    call(&client, reqwest::Method::GET).await.expect("first");
+    source.fail.store(true, Ordering::SeqCst);
+    source.runs_out_in(Duration::from_secs(30));
+    call(&client, reqwest::Method::GET)
+        .await
+        .expect("the value has not run out yet");
+    call(&client, reqwest::Method::GET)
+        .await
+        .expect("not asked ahead again");
+    assert_eq!(
+        authorizations(&server).await,
+        ["Bearer ahead-0", "Bearer ahead-0", "Bearer ahead-0"]
+    );
+    assert_eq!(source.renewals.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn a_value_that_ran_out_and_cannot_be_renewed_is_an_error_at_the_step() {
+    let server = accepting_anything().await;
+    let source = Expiring::new(Duration::from_secs(3600));
+    let client = Client::builder(server.uri())
+        .credentials(source.clone())
+        .build()
+        .expect("client");
+    call(&client, reqwest::Method::GET).await.expect("first");
+    source.fail.store(true, Ordering::SeqCst);
+    source.ran_out();
+    let err = call(&client, reqwest::Method::GET)
+        .await
+        .expect_err("ran out");
+    match &err {
+        Error::Credentials(c) => assert_eq!(c.step, CredentialsStep::RenewAhead, "{err}"),
+        other => panic!("expected a credentials error, got {other:?}"),
+    }
+    assert_eq!(authorizations(&server).await.len(), 1, "nothing sent after");
+}
+
+#[tokio::test]
+async fn values_that_live_shorter_than_the_margin_are_not_renewed_before_every_call() {
+    let server = accepting_anything().await;
+    let source = Expiring::new(Duration::from_secs(30));
+    let client = Client::builder(server.uri())
+        .credentials(source.clone())
+        .build()
+        .expect("client");
+    for _ in 0..3 {
+        call(&client, reqwest::Method::GET).await.expect("call");
+    }
+    assert_eq!(source.renewals.load(Ordering::SeqCst), 0);
+    assert_eq!(authorizations(&server).await, ["Bearer ahead-0"; 3]);
+}

@@ -84,6 +84,19 @@ pub struct Asked {
     pub tickets: AtomicU32,
     pub refreshes: AtomicU32,
     pub keys: AtomicU32,
+    /// The `code_challenge` of the authorize URL the test started with: the
+    /// token endpoint gives tokens only for its code verifier.
+    pub challenge: std::sync::Mutex<Option<String>>,
+}
+
+/// The redirect URI the test app is registered with.
+pub const REDIRECT_URI: &str = "https://app.example/callback";
+
+/// Whether `verifier` is the one `challenge` was made from (PKCE's S256:
+/// unpadded base64url of the verifier's SHA-256).
+fn pkce_matches(verifier: &str, challenge: &str) -> bool {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, verifier.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest) == challenge
 }
 
 /// The metadata and the key set.
@@ -207,7 +220,8 @@ impl ServerUri {
     }
 }
 
-/// The OAuth token endpoint: `good-code` with a code verifier gets tokens
+/// The OAuth token endpoint: `good-code`, sent with the registered
+/// redirect URI and the verifier of the test's code challenge, gets tokens
 /// and an id_token; `grant_type=refresh_token` with `secret-refresh` gets a
 /// new access token (`secret-access-2`, …) and no refresh token.
 pub async fn mount_tokens(server: &MockServer, asked: &Arc<Asked>, expires_in: u64) {
@@ -224,7 +238,24 @@ pub async fn mount_tokens(server: &MockServer, asked: &Arc<Asked>, expires_in: u
                 }));
             }
             match field("grant_type") {
-                "authorization_code" if field("code") == "good-code" && field("code_verifier").len() >= 43 => {
+                "authorization_code" if field("redirect_uri") != REDIRECT_URI => {
+                    ResponseTemplate::new(400).set_body_json(json!({
+                        "error": "invalid_grant", "error_description": "redirect_uri does not match"
+                    }))
+                }
+                "authorization_code"
+                    if !a
+                        .challenge
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .as_deref()
+                        .is_some_and(|c| pkce_matches(field("code_verifier"), c)) =>
+                {
+                    ResponseTemplate::new(400).set_body_json(json!({
+                        "error": "invalid_grant", "error_description": "PKCE verification failed"
+                    }))
+                }
+                "authorization_code" if field("code") == "good-code" => {
                     let id_token = signed(&json!({
                         "iss": issuer,
                         "aud": CLIENT_ID,

@@ -20,9 +20,17 @@ fn app(server: &MockServer) -> OAuth {
         Environment::Custom(server.uri()),
         mock::CLIENT_ID,
         mock::CLIENT_SECRET,
-        "https://app.example/callback",
+        mock::REDIRECT_URI,
     )
     .expect("app")
+}
+
+/// The `code_challenge` of an authorize URL.
+fn challenge_of(url: &str) -> Option<String> {
+    let url = reqwest::Url::parse(url).ok()?;
+    url.query_pairs()
+        .find(|(k, _)| k == "code_challenge")
+        .map(|(_, v)| v.into_owned())
 }
 
 fn call(client: &Client) -> Call<()> {
@@ -58,13 +66,32 @@ async fn service(expires_in: u64, accepted: &str) -> (MockServer, Arc<Asked>) {
 
 #[tokio::test]
 async fn the_code_exchange_checks_the_id_token_and_types_its_claims() {
-    let (server, _) = service(3600, "secret-access-1").await;
+    let (server, asked) = service(3600, "secret-access-1").await;
     let app = app(&server);
     let start = app.authorize(Some(mock::TENANT)).expect("authorize url");
     assert!(start
         .url
         .starts_with(&format!("{}/login/common/oauth/authorize?", server.uri())));
     start.check_state(&start.state).expect("our state");
+    let url = reqwest::Url::parse(&start.url).expect("url");
+    let query = |k: &str| {
+        url.query_pairs()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.into_owned())
+    };
+    assert_eq!(query("redirect_uri").as_deref(), Some(mock::REDIRECT_URI));
+    assert_eq!(query("code_challenge_method").as_deref(), Some("S256"));
+    *asked.challenge.lock().expect("lock") = challenge_of(&start.url);
+    // A verifier that is not the challenge's is refused by the service.
+    let other = app.authorize(None).expect("another start");
+    let err = app
+        .exchange("good-code", other.code_verifier())
+        .await
+        .expect_err("another verifier");
+    assert!(
+        err.to_string().contains("PKCE verification failed"),
+        "{err}"
+    );
     let signed_in = app
         .exchange("good-code", start.code_verifier())
         .await
@@ -143,6 +170,7 @@ async fn a_token_about_to_run_out_is_refreshed_before_it_is_sent() {
     let (server, asked) = service(30, "secret-access-2").await;
     let app = app(&server);
     let start = app.authorize(None).expect("authorize");
+    *asked.challenge.lock().expect("lock") = challenge_of(&start.url);
     let signed_in = app
         .exchange("good-code", start.code_verifier())
         .await

@@ -101,3 +101,37 @@ async fn a_retry_takes_a_slot_and_waiting_counts_against_the_time_limit() {
     assert!(err.is_timeout(), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
+
+#[tokio::test]
+async fn a_redirect_takes_a_slot_of_its_own() {
+    let times = Arc::new(Mutex::new(Vec::new()));
+    let server = MockServer::start().await;
+    Mock::given(path("/api/v1/x"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", "/api/v1/y"))
+        .mount(&server)
+        .await;
+    let t = Arc::clone(&times);
+    Mock::given(path("/api/v1/y"))
+        .respond_with(move |_: &Request| {
+            t.lock().expect("lock").push(Instant::now());
+            ResponseTemplate::new(204)
+        })
+        .mount(&server)
+        .await;
+    let window = Duration::from_millis(300);
+    let client = Client::builder(server.uri())
+        .rate_limit(1, window)
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    call(&client).await.expect("followed");
+    // The first request took the one slot; the redirected one waited for
+    // the window to pass.
+    let at = times.lock().expect("lock").clone();
+    assert_eq!(at.len(), 1);
+    assert!(
+        at[0] - started >= window - Duration::from_millis(20),
+        "{:?}",
+        at[0] - started
+    );
+}

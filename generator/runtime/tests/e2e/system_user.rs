@@ -184,9 +184,12 @@ fn ticket_claims(base: &str, extra: serde_json::Value) -> serde_json::Value {
 #[tokio::test]
 async fn tokens_that_do_not_validate_are_refused() {
     type Forge = fn(&str) -> String;
-    let cases: [(&str, Forge); 6] = [
+    let cases: [(&str, Forge); 7] = [
         ("expired", |b| {
             mock::signed(&ticket_claims(b, json!({"exp": mock::now() - 3600})))
+        }),
+        ("not valid yet", |b| {
+            mock::signed(&ticket_claims(b, json!({"nbf": mock::now() + 3600})))
         }),
         ("alg none", |b| mock::unsigned(&ticket_claims(b, json!({})))),
         ("HS256", |b| {
@@ -361,4 +364,79 @@ async fn keys_are_kept_and_fetched_again_for_a_key_they_lack() {
     user.sign_in().await.expect("and kept");
     user.sign_in().await.expect("and kept");
     assert_eq!(fetched.load(Ordering::SeqCst), 2, "the set is kept");
+}
+
+/// A login service publishing `set` as its keys (counting the fetches),
+/// and a system user signing in against it.
+async fn publishing(
+    set: serde_json::Value,
+) -> (MockServer, SystemUser, Arc<std::sync::atomic::AtomicU32>) {
+    let server = MockServer::start().await;
+    let asked = Arc::new(Asked::default());
+    let fetched = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let f = Arc::clone(&fetched);
+    let base = server.uri();
+    Mock::given(path("/login/.well-known/openid-configuration"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "issuer": base, "jwks_uri": format!("{base}/login/.well-known/jwks"),
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(path("/login/.well-known/jwks"))
+        .respond_with(move |_: &Request| {
+            f.fetch_add(1, Ordering::SeqCst);
+            ResponseTemplate::new(200).set_body_json(&set)
+        })
+        .mount(&server)
+        .await;
+    mock::mount_system_user(&server, &asked, |_, _| None).await;
+    let user = user(&server, mock::PARTNER_KEY_PEM);
+    (server, user, fetched)
+}
+
+fn login_keys() -> serde_json::Value {
+    serde_json::from_str(include_str!("../fixtures/superoffice-login.jwks.json")).expect("jwks")
+}
+
+#[tokio::test]
+async fn an_unknown_key_fetches_the_set_again_at_most_every_so_often() {
+    // The set never has the key the tokens name.
+    let mut set = login_keys();
+    set["keys"][0]["kid"] = json!("retired-key");
+    let (_server, user, fetched) = publishing(set).await;
+    for _ in 0..3 {
+        let err = user.sign_in().await.expect_err("no such key");
+        let Error::SignIn(e) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(e.step, SignInStep::Token, "{err}");
+    }
+    // The first sign-in fetched it, and again for the key it lacked; the
+    // others, within KEYS_REFETCH_AFTER, fetched nothing.
+    assert_eq!(fetched.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_key_published_for_another_use_or_algorithm_is_not_a_signing_key() {
+    for (what, field, value) in [
+        ("encryption key", "use", "enc"),
+        ("RS512 key", "alg", "RS512"),
+    ] {
+        let mut set = login_keys();
+        set["keys"][0][field] = json!(value);
+        let (_server, user, _) = publishing(set).await;
+        let err = user.sign_in().await.expect_err(what);
+        let Error::SignIn(e) = &err else {
+            panic!("{what}: {err:?}")
+        };
+        assert_eq!(e.step, SignInStep::Token, "{what}: {err}");
+        assert!(
+            err.to_string().contains("does not publish"),
+            "{what}: {err}"
+        );
+    }
+    let (_server, user, _) = publishing(login_keys()).await;
+    user.sign_in()
+        .await
+        .expect("the same key as a signing key is accepted");
 }
