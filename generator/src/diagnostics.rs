@@ -51,6 +51,8 @@ pub enum DiagKind {
 /// One finding, located in a source file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Diagnostic {
+    /// The file, relative to the docs tree's root (the empty path: the
+    /// tree itself). [`in_tree`](Self::in_tree) prints it under the root.
     pub file: PathBuf,
     /// 1-based line.
     pub line: u32,
@@ -99,6 +101,37 @@ impl Diagnostic {
         }
     }
 
+    /// The diagnostic with its file under `root`, for printing:
+    /// `root/agent/x.md:3:1: error: …`.
+    pub fn in_tree<'a>(&'a self, root: &'a Path) -> InTree<'a> {
+        InTree { diag: self, root }
+    }
+
+    /// The file's path under `root`.
+    pub fn path_in(&self, root: &Path) -> PathBuf {
+        if self.file.as_os_str().is_empty() {
+            root.to_path_buf()
+        } else {
+            root.join(&self.file)
+        }
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, file: &Path) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            file.display(),
+            self.line,
+            self.col,
+            sev,
+            self.message
+        )
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -110,22 +143,23 @@ impl Diagnostic {
     }
 }
 
-/// `path/to/page.md:LINE:COL: error: what was expected`
+/// `path/to/page.md:LINE:COL: error: what was expected`, the path relative
+/// to the docs root.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        };
-        write!(
-            f,
-            "{}:{}:{}: {}: {}",
-            self.file.display(),
-            self.line,
-            self.col,
-            sev,
-            self.message
-        )
+        self.write(f, &self.file)
+    }
+}
+
+/// A [`Diagnostic`] printed with its docs root: see [`Diagnostic::in_tree`].
+pub struct InTree<'a> {
+    diag: &'a Diagnostic,
+    root: &'a Path,
+}
+
+impl fmt::Display for InTree<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.diag.write(f, &self.diag.path_in(self.root))
     }
 }
 
@@ -187,10 +221,11 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// Renders diagnostics for a terminal: the one-line form, then the source
-/// line with a caret under the column when the source is at hand.
-pub fn render(diag: &Diagnostic, source: Option<&str>) -> String {
-    let mut out = diag.to_string();
+/// Renders diagnostics for a terminal: the one-line form (its file under
+/// `root`), then the source line with a caret under the column when the
+/// source is at hand.
+pub fn render(diag: &Diagnostic, root: &Path, source: Option<&str>) -> String {
+    let mut out = diag.in_tree(root).to_string();
     if let Some(src) = source {
         let text = LineIndex::new(src).line_text(diag.line);
         if !text.is_empty() {
@@ -203,24 +238,26 @@ pub fn render(diag: &Diagnostic, source: Option<&str>) -> String {
     out
 }
 
-/// Prints diagnostics for a terminal: each error rendered with its source
-/// line (read from its file), then warnings one line each: those that
-/// are always shown ([`Diagnostic::always_shown`]) all, the others at
-/// most `max_warnings` of them (`None`: all). Returns (errors, warnings).
+/// Prints the diagnostics of the docs tree at `root` for a terminal, each
+/// file under `root`: each error rendered with its source line (read from
+/// its file), then warnings one line each: those that are always shown
+/// ([`Diagnostic::always_shown`]) all, the others at most `max_warnings` of
+/// them (`None`: all). Returns (errors, warnings).
 pub fn print_all(
     out: &mut impl std::io::Write,
+    root: &Path,
     diags: &[Diagnostic],
     max_warnings: Option<usize>,
 ) -> (usize, usize) {
     let mut shown = 0;
     for d in diags {
         if d.is_error() {
-            let source = std::fs::read_to_string(&d.file).ok();
-            let _ = writeln!(out, "{}\n", render(d, source.as_deref()));
+            let source = std::fs::read_to_string(d.path_in(root)).ok();
+            let _ = writeln!(out, "{}\n", render(d, root, source.as_deref()));
         } else if d.always_shown() {
-            let _ = writeln!(out, "{d}");
+            let _ = writeln!(out, "{}", d.in_tree(root));
         } else if max_warnings.is_none_or(|max| shown < max) {
-            let _ = writeln!(out, "{d}");
+            let _ = writeln!(out, "{}", d.in_tree(root));
             shown += 1;
         }
     }
@@ -253,16 +290,31 @@ mod tests {
             Diagnostic::error(Path::new("missing.md"), Pos::new(3, 1), "e"),
         ];
         let mut out = Vec::new();
-        assert_eq!(print_all(&mut out, &diags, Some(1)), (1, 2));
+        assert_eq!(
+            print_all(&mut out, Path::new("docs"), &diags, Some(1)),
+            (1, 2)
+        );
         let text = String::from_utf8(out).expect("utf-8");
-        assert_eq!(text, "w.md:1:1: warning: w1\nmissing.md:3:1: error: e\n\n");
+        assert_eq!(
+            text,
+            "docs/w.md:1:1: warning: w1\ndocs/missing.md:3:1: error: e\n\n"
+        );
     }
 
     #[test]
     fn display_has_file_line_col() {
         let d = Diagnostic::error(Path::new("a/b.md"), Pos::new(3, 7), "expected x");
         assert_eq!(d.to_string(), "a/b.md:3:7: error: expected x");
-        let r = render(&d, Some("1\n2\n123456 x\n"));
+        assert_eq!(
+            d.in_tree(Path::new("/docs")).to_string(),
+            "/docs/a/b.md:3:7: error: expected x"
+        );
+        let tree = Diagnostic::warning(Path::new(""), Pos::new(1, 1), "w");
+        assert_eq!(
+            tree.in_tree(Path::new("/docs")).to_string(),
+            "/docs:1:1: warning: w"
+        );
+        let r = render(&d, Path::new(""), Some("1\n2\n123456 x\n"));
         assert!(r.ends_with("3 | 123456 x\n  |       ^"), "{r}");
     }
 }

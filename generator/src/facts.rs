@@ -113,7 +113,7 @@ pub fn facts_with<'a>(e: &'a Endpoint, rust: Option<&RustFacts>) -> Facts<'a> {
     Facts {
         uid: &e.uid,
         method: e.method.as_str(),
-        path: &e.path,
+        path: e.path.as_str(),
         path_params: params(&e.path_params),
         query_params: params(&e.query_params),
         request_body: e.request_body.as_ref().map(|b| RequestFacts {

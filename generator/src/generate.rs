@@ -34,7 +34,7 @@ pub fn generate(docs: &Path) -> Generated {
     if generated.diagnostics.iter().any(Diagnostic::is_error) {
         return generated;
     }
-    let (api, warnings) = resolve::resolve(&run.endpoints, docs);
+    let (api, warnings) = resolve::resolve(&run.endpoints);
     generated.summary.warnings += warnings.len();
     generated.diagnostics.extend(warnings);
     match emit::emit(&api, run.endpoints.len()) {

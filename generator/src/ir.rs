@@ -21,7 +21,7 @@ pub struct Endpoint {
     pub front_matter: FrontMatter,
     pub method: HttpMethod,
     /// The path of the first `http` block, without a query string.
-    pub path: String,
+    pub path: PathTemplate,
     pub summary: Option<Doc>,
     pub description: Option<Doc>,
     /// Admonitions found in the page text (Online restrictions, slow-call thresholds).
@@ -36,6 +36,104 @@ pub struct Endpoint {
     pub response_body: Option<ResponseBody>,
     pub sample_request: Sample<SampleRequest>,
     pub sample_response: Sample<SampleResponse>,
+}
+
+/// A path as a page writes it (`/api/v1/Person/{id}/Image`), parsed once:
+/// its literal text and `{variables}`, in order. A `{` without a closing
+/// `}` is literal text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PathTemplate {
+    raw: String,
+    parts: Vec<PathPart>,
+}
+
+/// A piece of a [`PathTemplate`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PathPart {
+    /// Text sent as it is.
+    Literal(String),
+    /// A `{name}`, by its name.
+    Var(String),
+}
+
+impl PathTemplate {
+    /// Parses a path template.
+    pub fn parse(raw: impl Into<String>) -> Self {
+        let raw = raw.into();
+        let mut parts = Vec::new();
+        let mut rest = raw.as_str();
+        while let Some(i) = rest.find('{') {
+            let Some(j) = rest[i..].find('}') else { break };
+            if i > 0 {
+                parts.push(PathPart::Literal(rest[..i].to_string()));
+            }
+            parts.push(PathPart::Var(rest[i + 1..i + j].to_string()));
+            rest = &rest[i + j + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(PathPart::Literal(rest.to_string()));
+        }
+        PathTemplate { raw, parts }
+    }
+
+    /// The template as the page writes it.
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// Its literal text and variables, in order.
+    pub fn parts(&self) -> &[PathPart] {
+        &self.parts
+    }
+
+    /// The names of its variables, in order.
+    pub fn vars(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            PathPart::Var(v) => Some(v.as_str()),
+            PathPart::Literal(_) => None,
+        })
+    }
+
+    /// Whether `actual` (a sample's path) is this template filled in,
+    /// segment by segment: a `{var}` segment matches any non-empty
+    /// segment; literal segments compare without regard to ASCII case (the
+    /// WebAPI's routes are case-insensitive).
+    pub fn matches(&self, actual: &str) -> bool {
+        let t: Vec<&str> = self.raw.trim_end_matches('/').split('/').collect();
+        let a: Vec<&str> = actual.trim_end_matches('/').split('/').collect();
+        t.len() == a.len()
+            && t.iter().zip(&a).all(|(t, a)| {
+                if t.starts_with('{') && t.ends_with('}') {
+                    !a.is_empty()
+                } else {
+                    t.eq_ignore_ascii_case(a)
+                }
+            })
+    }
+}
+
+impl fmt::Display for PathTemplate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl Serialize for PathTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.raw)
+    }
+}
+
+impl From<&str> for PathTemplate {
+    fn from(raw: &str) -> Self {
+        PathTemplate::parse(raw)
+    }
+}
+
+impl PartialEq<&str> for PathTemplate {
+    fn eq(&self, other: &&str) -> bool {
+        self.raw == *other
+    }
 }
 
 /// The front matter: the known keys, and every other key kept as YAML.
@@ -352,4 +450,36 @@ pub struct SampleResponse {
     /// The line of the status line, in `file`.
     pub line: u32,
     pub file: SampleFile,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_template_is_parsed_once_into_text_and_variables() {
+        let t = PathTemplate::parse("/a/{x}/b/{y}");
+        assert_eq!(t.vars().collect::<Vec<_>>(), ["x", "y"]);
+        assert_eq!(
+            t.parts(),
+            [
+                PathPart::Literal("/a/".into()),
+                PathPart::Var("x".into()),
+                PathPart::Literal("/b/".into()),
+                PathPart::Var("y".into()),
+            ]
+        );
+        assert_eq!(t.to_string(), "/a/{x}/b/{y}");
+        let unclosed = PathTemplate::parse("/a/{x");
+        assert_eq!(unclosed.vars().count(), 0);
+        assert_eq!(unclosed.parts(), [PathPart::Literal("/a/{x".into())]);
+    }
+
+    #[test]
+    fn a_sample_path_matches_its_template_segment_by_segment() {
+        let t = PathTemplate::parse("/api/v1/Person/{id}/Image");
+        assert!(t.matches("/api/v1/person/12/image/"));
+        assert!(!t.matches("/api/v1/Person//Image"));
+        assert!(!t.matches("/api/v1/Person/12"));
+    }
 }

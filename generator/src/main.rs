@@ -53,11 +53,11 @@ const MAX_WARNINGS: usize = 20;
 
 /// Prints the diagnostics and a summary to stderr; returns whether any
 /// was an error.
-fn report(run: &DocsRun, verbose: bool) -> bool {
+fn report(dir: &Path, run: &DocsRun, verbose: bool) -> bool {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     let max = (!verbose).then_some(MAX_WARNINGS);
-    let (errors, _) = print_all(&mut err, &run.diagnostics, max);
+    let (errors, _) = print_all(&mut err, dir, &run.diagnostics, max);
     if verbose {
         for (path, why) in &run.skipped {
             let _ = writeln!(err, "skipped {}: {why}", path.display());
@@ -78,9 +78,9 @@ fn report(run: &DocsRun, verbose: bool) -> bool {
 
 fn facts(dir: &Path, verbose: bool, with_rust: bool) -> ExitCode {
     let run = parse::parse_dir(dir);
-    let failed = report(&run, verbose);
+    let failed = report(dir, &run, verbose);
     let rust = (with_rust && !failed).then(|| {
-        let (api, _) = generator::resolve::resolve(&run.endpoints, dir);
+        let (api, _) = generator::resolve::resolve(&run.endpoints);
         generator::facts::rust_facts(&api)
     });
     let stdout = std::io::stdout();
@@ -102,7 +102,7 @@ fn facts(dir: &Path, verbose: bool, with_rust: bool) -> ExitCode {
 
 fn check(dir: &Path, verbose: bool) -> ExitCode {
     let run = parse::parse_dir(dir);
-    if report(&run, verbose) {
+    if report(dir, &run, verbose) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

@@ -20,7 +20,7 @@ fn seed_pages() -> Vec<(String, String)> {
 }
 
 fn check(name: &str, src: &str) {
-    let report = parse_page(Path::new(name), name, src);
+    let report = parse_page(name, src);
     if matches!(report.parsed, Parsed::Invalid) {
         assert!(
             report.diagnostics.iter().any(|d| d.is_error()),

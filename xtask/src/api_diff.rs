@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use generator::diagnostics::print_all;
-use generator::diff::{self, markdown, DiffError};
+use generator::diff::{self, markdown, DiffError, Side};
 
 /// The parsed command line.
 pub struct Args {
@@ -49,18 +49,24 @@ pub fn api_diff(args: &Args) -> Result<(), String> {
     let report = match diff::diff_dirs(&args.old, &args.new) {
         Ok(r) => r,
         Err(e) => {
-            if let DiffError::NoEndpoints { problems, .. } = &e {
-                print_all(&mut std::io::stderr().lock(), problems, None);
+            if let DiffError::NoEndpoints { problems, path, .. } = &e {
+                print_all(&mut std::io::stderr().lock(), path, problems, None);
             }
             return Err(e.to_string());
         }
     };
-    let problems: Vec<_> = report
-        .problems
-        .iter()
-        .map(|p| p.diagnostic.clone())
-        .collect();
-    print_all(&mut std::io::stderr().lock(), &problems, None);
+    for p in &report.problems {
+        let root = match p.side {
+            Side::Old => &args.old,
+            Side::New => &args.new,
+        };
+        print_all(
+            &mut std::io::stderr().lock(),
+            root,
+            std::slice::from_ref(&p.diagnostic),
+            None,
+        );
+    }
     if args.json {
         println!("{}", report.to_json());
     } else {

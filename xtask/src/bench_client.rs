@@ -242,13 +242,13 @@ const RUNTIME_BENCH: &str = include_str!("../bench/runtime.rs");
 /// Builds `xtask/bench/runtime.rs` in release against the crate at `out`
 /// (its `contact-resource` feature, with the reqwest it uses) and runs it.
 fn runtime_figures(out: &Path, bench: &Path) -> Result<(), String> {
-    let sample = out
-        .join("tests/api/samples/contact_resource/v1ContactEntity_GetContactEntity.response.json");
+    let sample = out.join("tests/api/samples/contact_resource/get_contact_entity.response.json");
     let sample = if sample.exists() {
         sample
     } else {
         // A crate generated before the samples had files of their own.
-        let fallback = bench.join("crate/tests/api/samples/contact_resource/v1ContactEntity_GetContactEntity.response.json");
+        let fallback =
+            bench.join("crate/tests/api/samples/contact_resource/get_contact_entity.response.json");
         if !fallback.exists() {
             return Err(format!(
                 "no sample answer of GET /api/v1/Contact/{{id}} at {}",

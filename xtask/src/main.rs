@@ -14,10 +14,14 @@
 //! - `stats [DIR]`: the types and operations the generator resolves.
 //! - `api-diff OLD NEW [--json]`: what changed for users between the crates
 //!   generated from two docs trees, with a semver verdict.
+//! - `identity (--save DIR | --against DIR)`: the crates and diagnostics of
+//!   `docs-input/` and the corpus trees, saved, or compared byte for byte
+//!   with the saved ones (a refactoring's proof of no change).
 
 mod api_diff;
 mod bench_client;
 mod features;
+mod identity;
 mod regen;
 mod stats;
 
@@ -40,7 +44,10 @@ tasks:
   stats [DIR]   structs, enums, their origins, merged duplicates, raw-JSON share, paging
   api-diff OLD NEW [--json]
                 what changed for users between the crates generated from two docs
-                trees (endpoints, types, fields, enum values) and the semver verdict";
+                trees (endpoints, types, fields, enum values) and the semver verdict
+  identity (--save DIR | --against DIR)
+                save the crates and diagnostics generated from docs-input and the
+                corpus trees, or fail unless they are byte-identical to the saved ones";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -51,6 +58,7 @@ fn main() -> ExitCode {
         }
         Some("api-diff") => api_diff::Args::parse(&args[1..]).and_then(|a| api_diff::api_diff(&a)),
         Some("features") => features::features(&args[1..]),
+        Some("identity") => identity::identity(&args[1..]),
         Some("stats") => stats::stats(args.get(1).map(PathBuf::from)),
         Some("regen") => {
             regen::Args::parse(&args[1..], &workspace_root()).and_then(|a| regen::regen(&a))

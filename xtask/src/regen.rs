@@ -42,8 +42,12 @@ impl Args {
 pub fn regen(args: &Args) -> Result<(), String> {
     let generated = generate::generate(&args.docs);
     let shown = if args.quiet { Some(0) } else { None };
-    let (errors, warnings) =
-        print_all(&mut std::io::stderr().lock(), &generated.diagnostics, shown);
+    let (errors, warnings) = print_all(
+        &mut std::io::stderr().lock(),
+        &args.docs,
+        &generated.diagnostics,
+        shown,
+    );
     if args.verbose {
         for (path, why) in &generated.skipped {
             eprintln!("skipped {}: {why}", path.display());

@@ -39,10 +39,10 @@ fn is_json(t: &RustType) -> bool {
 pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
     let docs = docs.unwrap_or_else(crate::default_docs);
     let run = parse::parse_dir(&docs);
-    let (api, _) = resolve::resolve(&run.endpoints, &docs);
+    let (api, _) = resolve::resolve(&run.endpoints);
     // The carrier names the pages themselves use.
     let invented = Invented::new(run.endpoints.iter().map(|e| e.uid.as_str()));
-    let (named, _) = carriers::collect(&run.endpoints, &invented, &docs);
+    let (named, _) = carriers::collect(&run.endpoints, &invented);
     let named = named.named;
     let layout = Layout::of(&api);
     let (mut documented, mut from_named, mut inferred, mut enums, mut opaque, mut aliases) =

@@ -177,23 +177,23 @@ pub fn diff_runs(
             });
         }
     }
-    // The pages with errors, by path relative to their tree: left out on
-    // both sides.
+    // The pages with errors (diagnostics name them relative to their tree,
+    // as endpoints name their source): left out on both sides.
     let failed: BTreeSet<String> = old_errors
         .iter()
-        .map(|d| relative(old_root, &d.file))
-        .chain(new_errors.iter().map(|d| relative(new_root, &d.file)))
+        .chain(&new_errors)
+        .map(|d| crate::parse::relative(Path::new(""), &d.file))
         .collect();
-    let surface = |root: &Path, run: DocsRun| {
+    let surface = |run: DocsRun| {
         let endpoints: Vec<_> = run
             .endpoints
             .into_iter()
             .filter(|e| !failed.contains(&e.source))
             .collect();
-        let (api, _warnings) = resolve::resolve(&endpoints, root);
+        let (api, _warnings) = resolve::resolve(&endpoints);
         Surface::of(&api)
     };
-    let (old_surface, new_surface) = (surface(old_root, old), surface(new_root, new));
+    let (old_surface, new_surface) = (surface(old), surface(new));
     let changes = compare(&old_surface, &new_surface);
     let mut problems: Vec<Problem> = old_errors
         .into_iter()
@@ -215,15 +215,6 @@ pub fn diff_runs(
         changes.types,
         problems,
     ))
-}
-
-/// `file` relative to `root`, with `/` separators (as `Endpoint::source`).
-fn relative(root: &Path, file: &Path) -> String {
-    let rel = file.strip_prefix(root).unwrap_or(file);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 #[cfg(test)]
@@ -288,14 +279,6 @@ mod tests {
                 })
             ),
             "{r:?}"
-        );
-    }
-
-    #[test]
-    fn relative_paths_use_slashes() {
-        assert_eq!(
-            relative(Path::new("/d"), Path::new("/d/agent/x.md")),
-            "agent/x.md"
         );
     }
 }

@@ -145,7 +145,7 @@ impl Surface {
                     group: group.type_name.clone(),
                     method: op.rust.clone(),
                     http_method: op.method.as_str().to_string(),
-                    path: op.path.clone(),
+                    path: op.path.to_string(),
                     args,
                     optional: op.optional_query.iter().map(Member::of_param).collect(),
                     query: op.query.as_ref().map(|q| format!("{}::{q}", group.module)),
@@ -223,7 +223,7 @@ mod tests {
     fn an_operation_becomes_its_method_signature() {
         let root = Path::new("docs");
         let docs = run(root, &[page("GetThing", "int64", &[("Name", "string")])]);
-        let (api, _) = crate::resolve::resolve(&docs.endpoints, root);
+        let (api, _) = crate::resolve::resolve(&docs.endpoints);
         let s = Surface::of(&api);
         let Some(e) = s.endpoints.get("v1TestAgent_GetThing") else {
             panic!("{s:#?}")

@@ -11,7 +11,7 @@ use quote::quote;
 
 use super::docs::{doc_attrs, raw_doc_attrs, rustdoc_safe};
 use super::types::{ident, ty};
-use crate::ir::HttpMethod;
+use crate::ir::{HttpMethod, PathPart};
 use crate::resolve::{
     Group, OpBody, OpParam, OpResponse, Operation, Paging, QueryStruct, RowSource, RustType, Window,
 };
@@ -50,22 +50,19 @@ pub fn answer_type(r: &OpResponse) -> (TokenStream, TokenStream) {
 /// of the same name, and the path as `format!("/api/v1/Person/{person_id}/Image")`.
 fn path_expr(op: &Operation) -> (TokenStream, TokenStream) {
     if op.path_params.is_empty() {
-        let p = &op.path;
+        let p = op.path.as_str();
         return (TokenStream::new(), quote!(::std::string::String::from(#p)));
     }
     let mut fmt = String::new();
-    let mut rest = op.path.as_str();
-    while let Some(i) = rest.find('{') {
-        fmt.push_str(&rest[..i]);
-        let Some(j) = rest[i..].find('}') else { break };
-        let var = &rest[i + 1..i + j];
-        match op.path_params.iter().find(|p| p.wire == var) {
-            Some(p) => fmt.push_str(&format!("{{{}}}", p.rust)),
-            None => fmt.push_str(&format!("{{{{{var}}}}}")),
+    for part in op.path.parts() {
+        match part {
+            PathPart::Literal(text) => fmt.push_str(text),
+            PathPart::Var(var) => match op.path_params.iter().find(|p| p.wire == *var) {
+                Some(p) => fmt.push_str(&format!("{{{}}}", p.rust)),
+                None => fmt.push_str(&format!("{{{{{var}}}}}")),
+            },
         }
-        rest = &rest[i + j + 1..];
     }
-    fmt.push_str(rest);
     let encode = op.path_params.iter().map(|p| {
         let a = ident(&p.rust);
         quote!(let #a = crate::runtime::call::path_segment(&#a);)
@@ -145,7 +142,7 @@ fn method(op: &Operation) -> TokenStream {
         quote!(.required(#wire, #a))
     });
     let http = method_tokens(op.method);
-    let (uid, template) = (&op.uid, &op.path);
+    let (uid, template) = (&op.uid, op.path.as_str());
     let (encode, path) = path_expr(op);
     quote! {
         #doc
@@ -425,7 +422,7 @@ mod tests {
     use crate::resolve::tests::odata_list;
 
     fn rendered() -> String {
-        let (api, _) = crate::resolve::resolve(&[odata_list()], std::path::Path::new("."));
+        let (api, _) = crate::resolve::resolve(&[odata_list()]);
         let g = &api.groups["thing_resource"];
         let file: syn::File = syn::parse2(group_file(g, &api.types)).expect("parses");
         prettyplease::unparse(&file)

@@ -8,6 +8,7 @@ use quote::{format_ident, quote};
 
 use super::layout::Layout;
 use super::types::{ident, ty_in};
+use crate::ir::PathPart;
 use crate::resolve::names::{sanitize, Case};
 use crate::resolve::{
     Group, OpBody, OpParam, OpResponse, Operation, RowSource, RustType, StructDef, TypeDef,
@@ -51,11 +52,21 @@ fn sample_value(p: &OpParam) -> (TokenStream, String) {
 /// Sample values for the path parameters, and the path the server sees.
 fn path_args(op: &Operation) -> (Vec<TokenStream>, String) {
     let mut args = Vec::new();
-    let mut path = op.path.clone();
+    let mut texts = std::collections::BTreeMap::new();
     for p in &op.path_params {
         let (tokens, text) = sample_value(p);
         args.push(tokens);
-        path = path.replace(&format!("{{{}}}", p.wire), &text);
+        texts.insert(p.wire.as_str(), text);
+    }
+    let mut path = String::new();
+    for part in op.path.parts() {
+        match part {
+            PathPart::Literal(text) => path.push_str(text),
+            PathPart::Var(var) => match texts.get(var.as_str()) {
+                Some(text) => path.push_str(text),
+                None => path.push_str(&format!("{{{var}}}")),
+            },
+        }
     }
     (args, path)
 }
@@ -800,7 +811,7 @@ mod tests {
 
     #[test]
     fn a_sampled_paging_operation_gets_its_tests() {
-        let (api, _) = crate::resolve::resolve(&[odata_list()], std::path::Path::new("."));
+        let (api, _) = crate::resolve::resolve(&[odata_list()]);
         let g = &api.groups["thing_resource"];
         let tokens = group_tests(g, &api.types).expect("tests");
         let file: syn::File = syn::parse2(tokens).expect("parses");
@@ -822,7 +833,7 @@ mod tests {
         e.sample_request = crate::ir::Sample::Absent;
         e.sample_response = crate::ir::Sample::Absent;
         e.query_params.retain(|q| q.name == "$select");
-        let (api, _) = crate::resolve::resolve(&[e], std::path::Path::new("."));
+        let (api, _) = crate::resolve::resolve(&[e]);
         assert!(group_tests(&api.groups["thing_resource"], &api.types).is_none());
     }
 }

@@ -3,13 +3,13 @@
 //! once a sample is at hand, inline or included.
 
 use crate::diagnostics::Pos;
-use crate::ir::{Endpoint, HttpMethod, Param, Sample, SampleBody, SampleRequest};
+use crate::ir::{Endpoint, HttpMethod, Param, PathTemplate, Sample, SampleBody, SampleRequest};
 
 /// Why a sample request does not fit its page: where (in the sample's own
 /// file) and what was expected.
 pub fn request_misfit(
     method: HttpMethod,
-    path: &str,
+    path: &PathTemplate,
     req: &SampleRequest,
 ) -> Option<(Pos, String)> {
     if req.method != method {
@@ -22,7 +22,7 @@ pub fn request_misfit(
         ));
     }
     let sample_path = req.target.split('?').next().unwrap_or_default();
-    if !path_matches(path, sample_path) {
+    if !path.matches(sample_path) {
         return Some((
             Pos::new(req.line, req.method.as_str().len() as u32 + 2),
             format!(
@@ -34,9 +34,8 @@ pub fn request_misfit(
 }
 
 /// The path's `{var}`s that no `Path Part` row documents.
-pub fn undocumented_path_vars<'p>(path: &'p str, params: &[Param]) -> Vec<&'p str> {
-    path_vars(path)
-        .into_iter()
+pub fn undocumented_path_vars<'p>(path: &'p PathTemplate, params: &[Param]) -> Vec<&'p str> {
+    path.vars()
         .filter(|var| !params.iter().any(|p| p.name == *var))
         .collect()
 }
@@ -49,34 +48,6 @@ pub fn array_from_sample(e: &mut Endpoint) {
             body.array = true;
         }
     }
-}
-
-/// The `{name}` variables of a path template, in order.
-pub fn path_vars(path: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = path;
-    while let Some(i) = rest.find('{') {
-        let Some(j) = rest[i..].find('}') else { break };
-        out.push(&rest[i + 1..i + j]);
-        rest = &rest[i + j + 1..];
-    }
-    out
-}
-
-/// A sample path matches the page path segment by segment: a `{var}`
-/// segment matches any non-empty segment; literal segments compare without
-/// regard to ASCII case (the WebAPI's routes are case-insensitive).
-pub fn path_matches(template: &str, actual: &str) -> bool {
-    let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
-    let a: Vec<&str> = actual.trim_end_matches('/').split('/').collect();
-    t.len() == a.len()
-        && t.iter().zip(&a).all(|(t, a)| {
-            if t.starts_with('{') && t.ends_with('}') {
-                !a.is_empty()
-            } else {
-                t.eq_ignore_ascii_case(a)
-            }
-        })
 }
 
 #[cfg(test)]
@@ -97,17 +68,15 @@ mod tests {
 
     #[test]
     fn paths_match_by_segment_any_case_with_filled_variables() {
-        assert!(path_matches(
-            "/api/v1/Thing/{id}/Links",
-            "/api/v1/thing/42/Links"
-        ));
-        assert!(!path_matches("/api/v1/Thing/{id}", "/api/v1/Thing"));
-        assert!(!path_matches("/api/v1/Thing/{id}", "/api/v1/Thing//"));
+        let t = |raw: &str| PathTemplate::parse(raw);
+        assert!(t("/api/v1/Thing/{id}/Links").matches("/api/v1/thing/42/Links"));
+        assert!(!t("/api/v1/Thing/{id}").matches("/api/v1/Thing"));
+        assert!(!t("/api/v1/Thing/{id}").matches("/api/v1/Thing//"));
     }
 
     #[test]
     fn a_request_misfits_by_method_or_path() {
-        let path = "/api/v1/Thing/{id}";
+        let path = &PathTemplate::parse("/api/v1/Thing/{id}");
         assert_eq!(
             request_misfit(
                 HttpMethod::Get,
@@ -134,8 +103,15 @@ mod tests {
     }
 
     #[test]
-    fn path_variables_in_order() {
-        assert_eq!(path_vars("/a/{x}/b/{y}"), vec!["x", "y"]);
-        assert_eq!(path_vars("/a/{x"), Vec::<&str>::new());
+    fn undocumented_path_variables_in_order() {
+        let path = PathTemplate::parse("/a/{x}/b/{y}/{z}");
+        let documented = Param {
+            name: "y".into(),
+            ty: crate::ir::DocType::String,
+            description: None,
+            required: true,
+            line: 1,
+        };
+        assert_eq!(undocumented_path_vars(&path, &[documented]), ["x", "z"]);
     }
 }

@@ -69,7 +69,6 @@ pub fn resolve(
                 }),
                 None => diags.push(include_warning(
                     DiagKind::OutsideTree,
-                    root,
                     e,
                     include,
                     format!(
@@ -109,7 +108,7 @@ pub fn resolve(
         .par_iter()
         .map(|((rel, kind), _)| match &texts[rel] {
             Ok(src) => {
-                let (loaded, d) = parse_file(&root.join(rel), rel, src, *kind);
+                let (loaded, d) = parse_file(rel, src, *kind);
                 (Ok(loaded), d)
             }
             Err(why) => (Err(why.clone()), Vec::new()),
@@ -123,7 +122,6 @@ pub fn resolve(
                     let e = &endpoints[u.endpoint];
                     diags.push(include_warning(
                         kind,
-                        root,
                         e,
                         &u.include,
                         format!(
@@ -137,7 +135,7 @@ pub fn resolve(
             Ok(None) => {}
             Ok(Some(sample)) => {
                 for u in uses {
-                    place(root, rel, &sample, &mut endpoints[u.endpoint], diags);
+                    place(rel, &sample, &mut endpoints[u.endpoint], diags);
                 }
             }
         }
@@ -151,16 +149,10 @@ fn include_of<T>(s: &Sample<T>) -> Option<&Include> {
     }
 }
 
-fn include_warning(
-    kind: DiagKind,
-    root: &Path,
-    e: &Endpoint,
-    include: &Include,
-    msg: String,
-) -> Diagnostic {
+fn include_warning(kind: DiagKind, e: &Endpoint, include: &Include, msg: String) -> Diagnostic {
     Diagnostic::warning_of(
         kind,
-        &root.join(&e.source),
+        Path::new(&e.source),
         Pos::new(include.line, include.col),
         msg,
     )
@@ -199,9 +191,9 @@ fn read_outside_the_scan(
 
 /// The sample of an included file: its first fenced `http` block (or one
 /// without a language), read as the inline block of a `kind` section is.
-fn parse_file(file: &Path, rel: &str, src: &str, kind: Kind) -> (Option<Loaded>, Vec<Diagnostic>) {
+fn parse_file(rel: &str, src: &str, kind: Kind) -> (Option<Loaded>, Vec<Diagnostic>) {
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
-    let mut ctx = PageCtx::new(file, src);
+    let mut ctx = PageCtx::new(Path::new(rel), src);
     let block = blocks::blocks(src).into_iter().find_map(|b| match b.kind {
         BlockKind::Code { lang, text }
             if lang.is_empty() || lang.to_ascii_lowercase().starts_with("http") =>
@@ -234,13 +226,13 @@ fn parse_file(file: &Path, rel: &str, src: &str, kind: Kind) -> (Option<Loaded>,
 }
 
 /// Puts an included sample on a page, after checking it against the page.
-fn place(root: &Path, rel: &str, sample: &Loaded, e: &mut Endpoint, diags: &mut Vec<Diagnostic>) {
+fn place(rel: &str, sample: &Loaded, e: &mut Endpoint, diags: &mut Vec<Diagnostic>) {
     match sample {
         Loaded::Request(req) => {
             if let Some((pos, msg)) = checks::request_misfit(e.method, &e.path, req) {
                 diags.push(Diagnostic::warning_of(
                     DiagKind::Sample,
-                    &root.join(rel),
+                    Path::new(rel),
                     pos,
                     format!(
                         "{msg} (included by {}); that page is generated without this sample",

@@ -206,7 +206,9 @@ pub fn read_dir(root: &Path) -> Result<read::Read, Diagnostic> {
 
 /// Parses every page below `root` (in parallel), includes resolved.
 ///
-/// Diagnostics name files as `root` joined with the file's relative path.
+/// Diagnostics name files by their path relative to `root` (the empty
+/// path: `root` itself); [`Diagnostic::in_tree`] puts `root` back when
+/// printing.
 pub fn parse_dir(root: &Path) -> DocsRun {
     match read_dir(root) {
         Ok(read) => {
@@ -229,7 +231,7 @@ pub fn parse_pages(root: &Path, pages: &[PageSource]) -> DocsRun {
     let results: Vec<PageReport> = pages
         .par_iter()
         .map(|page| match &page.text {
-            Ok(src) => parse_page(&page.path, &relative(root, &page.path), src),
+            Ok(src) => parse_page(&relative(root, &page.path), src),
             // Some other file of the tree, in another encoding: not a page.
             Err(ReadError::NotUtf8 {
                 front_matter: false,
@@ -242,7 +244,7 @@ pub fn parse_pages(root: &Path, pages: &[PageSource]) -> DocsRun {
                 parsed: Parsed::Invalid,
                 diagnostics: vec![Diagnostic::error_of(
                     DiagKind::Io,
-                    &page.path,
+                    Path::new(&relative(root, &page.path)),
                     Pos::new(1, 1),
                     e.to_string(),
                 )],
@@ -264,7 +266,7 @@ pub fn parse_pages(root: &Path, pages: &[PageSource]) -> DocsRun {
         if pair[0].uid == pair[1].uid {
             run.diagnostics.push(Diagnostic::error_of(
                 DiagKind::DuplicateUid,
-                &root.join(&pair[1].source),
+                Path::new(&pair[1].source),
                 Pos::new(1, 1),
                 format!(
                     "expected a unique uid, but `{}` is also the uid of {}",
@@ -286,9 +288,11 @@ pub(crate) fn opens_front_matter(src: &str) -> bool {
         .is_some_and(|l| l.trim_end() == "---")
 }
 
-/// Parses one page. `file` is used in diagnostics, `rel` is recorded as the
-/// endpoint's source. Its includes are left as they are (see [`include`](mod@include)).
-pub fn parse_page(file: &Path, rel: &str, src: &str) -> PageReport {
+/// Parses one page, `rel` its path relative to the docs root (recorded as
+/// the endpoint's source, and the file its diagnostics name). Its includes
+/// are left as they are (see [`include`](mod@include)).
+pub fn parse_page(rel: &str, src: &str) -> PageReport {
+    let file = Path::new(rel);
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let not_endpoint = |why: Skip| PageReport {
         parsed: Parsed::NotEndpoint(why),
@@ -328,9 +332,6 @@ fn after_ci<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
 fn doc(s: &str) -> Option<Doc> {
     Doc::from_text(text::clean(s))
 }
-
-/// The `{name}` variables of a path template, in order.
-pub use checks::path_vars;
 
 #[cfg(test)]
 mod tests;

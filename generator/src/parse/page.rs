@@ -10,8 +10,8 @@ use super::tables::{self, Place, Rows, TableKind};
 use super::{after_ci, checks, doc, sample, text, types, PageCtx, Parsed, Skip};
 use crate::diagnostics::Pos;
 use crate::ir::{
-    DocType, Endpoint, FrontMatter, HeaderDoc, HttpMethod, Include, Note, Param, Property,
-    RequestBody, ResponseBody, ResponseStatus, Sample,
+    DocType, Endpoint, FrontMatter, HeaderDoc, HttpMethod, Include, Note, Param, PathTemplate,
+    Property, RequestBody, ResponseBody, ResponseStatus, Sample,
 };
 
 /// Which part of the page the walker is in.
@@ -423,6 +423,7 @@ impl<'c, 'a> PageWalker<'c, 'a> {
         let summary = preamble.next().and_then(|s| doc(&s));
         let rest: Vec<String> = preamble.collect();
         let description = doc(&rest.join("\n\n"));
+        let path = PathTemplate::parse(path);
         self.check_samples(method, &path);
         self.check_path_params(&path);
         let response_body = self.response_body();
@@ -456,7 +457,7 @@ impl<'c, 'a> PageWalker<'c, 'a> {
 
     /// An inline sample request that contradicts the page is left out,
     /// with a warning at its line.
-    fn check_samples(&mut self, method: HttpMethod, path: &str) {
+    fn check_samples(&mut self, method: HttpMethod, path: &PathTemplate) {
         if let Sample::Message(req) = &self.sample_request {
             if let Some((pos, msg)) = checks::request_misfit(method, path, req) {
                 self.ctx.sample_warning(pos, msg);
@@ -465,7 +466,7 @@ impl<'c, 'a> PageWalker<'c, 'a> {
         }
     }
 
-    fn check_path_params(&mut self, path: &str) {
+    fn check_path_params(&mut self, path: &PathTemplate) {
         for var in checks::undocumented_path_vars(path, &self.path_params) {
             self.ctx.warn(
                 0,

@@ -53,7 +53,7 @@ pub fn read_tree(root: &Path) -> Result<Read, Diagnostic> {
     collect(root, &mut found).map_err(|e| {
         Diagnostic::error_of(
             DiagKind::Io,
-            root,
+            Path::new(""),
             Pos::new(1, 1),
             format!("expected a readable docs directory: {e}"),
         )
@@ -64,7 +64,7 @@ pub fn read_tree(root: &Path) -> Result<Read, Diagnostic> {
     let mut paths = Vec::with_capacity(found.len());
     for (path, symlink) in found {
         if symlink && !inside(canonical_root.as_deref(), &path) {
-            warnings.push(outside_warning(&path));
+            warnings.push(outside_warning(Path::new(&relative(root, &path))));
         } else {
             paths.push(path);
         }

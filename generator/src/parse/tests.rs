@@ -12,7 +12,7 @@ use crate::ir::{
 const HEAD: &str = "---\ntitle: POST Agents/Widget/Spin\nuid: v1WidgetAgent_Spin\n---\n\n# POST Agents/Widget/Spin\n\n```http\nPOST /api/v1/Agents/Widget/Spin\n```\n\nSpins a widget.\n\n";
 
 fn parse(src: &str) -> PageReport {
-    parse_page(Path::new("w/page.md"), "page.md", src)
+    parse_page("page.md", src)
 }
 
 fn endpoint(src: &str) -> Endpoint {
@@ -297,7 +297,6 @@ fn crlf_pages_parse_like_lf_pages() {
 #[test]
 fn index_pages_are_skipped_with_a_reason() {
     let r = parse_page(
-        Path::new("w/index.md"),
         "index.md",
         "---\ntitle: X\n---\n\n```http\n/api/v1/X\n```\n",
     );
@@ -545,7 +544,11 @@ fn unreadable_and_non_utf8_pages_are_diagnostics() {
     ];
     let run = parse_pages(Path::new("d"), &pages);
     assert!(run.has_errors());
-    let shown: Vec<String> = run.diagnostics.iter().map(|d| d.to_string()).collect();
+    let shown: Vec<String> = run
+        .diagnostics
+        .iter()
+        .map(|d| d.in_tree(Path::new("d")).to_string())
+        .collect();
     assert_eq!(
         shown,
         [

@@ -91,15 +91,10 @@ pub fn carrier_of(t: &DocType) -> Option<&str> {
 
 /// Collects the documented carriers of `endpoints`, with warnings for
 /// properties the pages type differently.
-pub fn collect(
-    endpoints: &[Endpoint],
-    invented: &Invented,
-    root: &Path,
-) -> (Carriers, Vec<Diagnostic>) {
+pub fn collect(endpoints: &[Endpoint], invented: &Invented) -> (Carriers, Vec<Diagnostic>) {
     let mut c = Collector {
         carriers: Carriers::default(),
         diags: Vec::new(),
-        root,
     };
     c.responses(endpoints, invented);
     c.requests(endpoints, invented);
@@ -107,13 +102,12 @@ pub fn collect(
     (c.carriers, c.diags)
 }
 
-struct Collector<'a> {
+struct Collector {
     carriers: Carriers,
     diags: Vec<Diagnostic>,
-    root: &'a Path,
 }
 
-impl Collector<'_> {
+impl Collector {
     fn add(&mut self, name: &str, props: &[Property], e: &Endpoint) {
         let mut conflicts = Vec::new();
         let entry = self
@@ -158,7 +152,7 @@ impl Collector<'_> {
         for (line, msg) in conflicts {
             self.diags.push(Diagnostic::warning_of(
                 DiagKind::PropertyConflict,
-                &self.root.join(&e.source),
+                Path::new(&e.source),
                 Pos::new(line.max(1), 1),
                 msg,
             ));
@@ -312,11 +306,7 @@ mod tests {
             "---\nuid: v1ThingAgent_GetThing\n---\n\n```http\nPOST /api/v1/Agents/Thing/GetThing\n```\n\n## Response:\n\n{RESPONSES}### Response body: Thing\n\n| Property Name | Type | Description |\n|---|---|---|\n| Id | int32 | |\n| Participant | ParticipantInfo | |\n| Owners | Person[] | |\n| Extra | object | |\n"
         ));
         let eps = [page];
-        let (c, diags) = collect(
-            &eps,
-            &Invented::new(["v1ThingAgent_GetThing"]),
-            Path::new("."),
-        );
+        let (c, diags) = collect(&eps, &Invented::new(["v1ThingAgent_GetThing"]));
         assert!(diags.is_empty());
         assert_eq!(c.response_names["v1ThingAgent_GetThing"], "Thing");
         assert!(c.documented["Thing"].has("Owners"));

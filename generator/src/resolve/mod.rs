@@ -43,10 +43,11 @@ use typemap::{Known, Wants};
 /// More rounds than any docs tree needs; a tree that needs more is reported.
 const MAX_ROUNDS: usize = 32;
 
-/// Resolves parsed endpoints (sorted by uid) into an [`Api`], with warnings.
-pub fn resolve(endpoints: &[Endpoint], docs_root: &Path) -> (Api, Vec<Diagnostic>) {
+/// Resolves parsed endpoints (sorted by uid) into an [`Api`], with warnings
+/// (their files relative to the docs root, as the endpoints' sources are).
+pub fn resolve(endpoints: &[Endpoint]) -> (Api, Vec<Diagnostic>) {
     let invented = Invented::new(endpoints.iter().map(|e| e.uid.as_str()));
-    let (carriers, mut diags) = carriers::collect(endpoints, &invented, docs_root);
+    let (carriers, mut diags) = carriers::collect(endpoints, &invented);
     let samples: Vec<SampleJson> = endpoints.iter().map(SampleJson::of).collect();
     let mut shapes = observe::observe(endpoints, &samples, &carriers);
     let input = ops::Inputs {
@@ -69,7 +70,7 @@ pub fn resolve(endpoints: &[Endpoint], docs_root: &Path) -> (Api, Vec<Diagnostic
         if rounds == MAX_ROUNDS {
             diags.push(Diagnostic::warning_of(
                 DiagKind::NoFixpoint,
-                docs_root,
+                Path::new(""),
                 Pos::new(1, 1),
                 format!("the sample shapes still grow after {MAX_ROUNDS} rounds; the types of the last round are used"),
             ));
@@ -80,13 +81,13 @@ pub fn resolve(endpoints: &[Endpoint], docs_root: &Path) -> (Api, Vec<Diagnostic
     for (own, chosen) in renamed {
         diags.push(Diagnostic::warning_of(
             DiagKind::NameCollision,
-            docs_root,
+            Path::new(""),
             Pos::new(1, 1),
             format!("objects samples show under `{own}` do not fit the documented `{own}`; they are `{chosen}`"),
         ));
     }
     let mut groups = groups;
-    let (mut types, more) = space::assemble(structs, &want, &mut groups, docs_root);
+    let (mut types, more) = space::assemble(structs, &want, &mut groups);
     diags.extend(more);
     space::prune(&mut types, &groups);
     space::dedup(&mut types, &carriers);
@@ -102,7 +103,7 @@ pub(crate) mod tests {
     use crate::resolve::names::op_name;
 
     pub(crate) fn endpoint(src: &str) -> Endpoint {
-        match crate::parse::parse_page(Path::new("p.md"), "p.md", src).parsed {
+        match crate::parse::parse_page("p.md", src).parsed {
             crate::parse::Parsed::Endpoint(e) => *e,
             other => panic!("{other:?}"),
         }
@@ -171,7 +172,7 @@ pub(crate) mod tests {
         let down = endpoint(&format!(
             "---\nuid: v1Thing_GetImage\n---\n\n```http\nGET /api/v1/Thing/{{id}}/Image\n```\n\n## Response:byte\n\n{RESPONSES}### Response body: byte\n"
         ));
-        let (api, _) = resolve(&[down, up], Path::new("."));
+        let (api, _) = resolve(&[down, up]);
         let ops = &api.groups["thing_resource"].operations;
         assert_eq!(ops[0].response, OpResponse::Bytes);
         assert_eq!(
@@ -192,7 +193,7 @@ pub(crate) mod tests {
         let save = endpoint(&format!(
             "---\nuid: v1WidgetAgent_SaveWidget\n---\n\n```http\nPOST /api/v1/Agents/Widget/SaveWidget\n```\n\n## Request Body: widget\n\n| Property Name | Type | Description |\n|---|---|---|\n| Id | Integer | |\n| Made | String | |\n| Parts | Array | |\n\n## Response:\n\n{RESPONSES}### Response body: Widget\n\n| Property Name | Type | Description |\n|---|---|---|\n| Id | int32 | |\n| Colour | string | |\n"
         ));
-        let (api, diags) = resolve(&[get, save], Path::new("."));
+        let (api, diags) = resolve(&[get, save]);
         let w = api.types.structure("Widget").expect("Widget");
         let fields: Vec<(&str, String)> = w
             .fields
@@ -242,7 +243,7 @@ pub(crate) mod tests {
             page("v1FindAgent_Search", "/api/v1/Agents/Find/Search"),
             page("v1UserAgent_MakeRetired", "/api/v1/Agents/User/MakeRetired"),
         ];
-        let (api, _) = resolve(&eps, Path::new("."));
+        let (api, _) = resolve(&eps);
         let names: Vec<&String> = api.types.types.keys().collect();
         assert_eq!(
             names,
@@ -266,7 +267,7 @@ pub(crate) mod tests {
             page("v1ArchiveAgent_List", "Array"),
             page("v1ArchiveAgent_List2", "String"),
         ];
-        let (api, diags) = resolve(&eps, Path::new("."));
+        let (api, diags) = resolve(&eps);
         assert!(diags.is_empty(), "{diags:#?}");
         let sort = |n: &str| api.types.structure(n).expect(n).fields[1].ty.clone();
         assert_eq!(sort("ListRequest"), RustType::Vec(Box::new(RustType::Json)));

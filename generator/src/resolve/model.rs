@@ -294,7 +294,7 @@ pub struct Operation {
     /// `MakeRetired`: the base of the query struct's name.
     pub pascal: String,
     pub method: HttpMethod,
-    pub path: String,
+    pub path: crate::ir::PathTemplate,
     pub path_params: Vec<OpParam>,
     pub required_query: Vec<OpParam>,
     pub optional_query: Vec<OpParam>,

@@ -31,7 +31,7 @@ pub fn operations(input: &Inputs, k: &Known, want: &mut Wants) -> BTreeMap<Strin
     let mut scopes: BTreeMap<String, Scope> = BTreeMap::new();
     let shared = group_notes(input.endpoints);
     for (e, sample) in input.endpoints.iter().zip(input.samples) {
-        let (module, type_name, feature, title) = group_of(&e.path);
+        let (module, type_name, feature, title) = group_of(e.path.as_str());
         let scope = scopes.entry(module.clone()).or_default();
         let rust = scope.unique(sanitize(op_name(&e.uid), Case::Snake));
         let notes = shared.get(&module).map(Vec::as_slice).unwrap_or_default();
@@ -85,7 +85,7 @@ fn operation(
     // One parameter per variable of the path, in its order; a variable
     // no `Path Part` row documents is a string.
     let mut path_params = Vec::new();
-    for var in crate::parse::path_vars(&e.path) {
+    for var in e.path.vars() {
         let p = match e.path_params.iter().find(|p| p.name == var) {
             Some(p) => {
                 let doc = p.description.as_ref().map(|d| d.0.clone());
@@ -259,7 +259,7 @@ pub fn group_of(path: &str) -> (String, String, String, String) {
 fn group_notes(endpoints: &[Endpoint]) -> BTreeMap<String, Vec<Note>> {
     let mut shared: BTreeMap<String, Vec<Note>> = BTreeMap::new();
     for e in endpoints {
-        let module = group_of(&e.path).0;
+        let module = group_of(e.path.as_str()).0;
         let notes: Vec<Note> = e
             .notes
             .iter()

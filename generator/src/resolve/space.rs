@@ -177,7 +177,6 @@ pub fn assemble(
     structs: Vec<StructDef>,
     want: &Wants,
     groups: &mut BTreeMap<String, Group>,
-    root: &Path,
 ) -> (TypeSpace, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut defs: BTreeMap<TypeId, TypeDef> = BTreeMap::new();
@@ -239,7 +238,7 @@ pub fn assemble(
         if name != id.name() {
             diags.push(Diagnostic::warning_of(
                 DiagKind::NameCollision,
-                root,
+                Path::new(""),
                 Pos::new(1, 1),
                 format!(
                     "`{}` names two types; the {} is `{name}`",
@@ -494,7 +493,7 @@ mod tests {
     #[test]
     fn a_struct_and_an_enum_of_one_name_are_two_types() {
         use crate::resolve::tests::odata_list;
-        let (api, _) = crate::resolve::resolve(&[odata_list()], Path::new("."));
+        let (api, _) = crate::resolve::resolve(&[odata_list()]);
         let mut groups = api.groups.clone();
         // An enum asked for under the name of the list's struct, and used.
         let op = &mut groups.get_mut("thing_resource").expect("group").operations[0];
@@ -517,7 +516,7 @@ mod tests {
                 _ => None,
             })
             .collect();
-        let (space, diags) = assemble(structs, &want, &mut groups, Path::new("."));
+        let (space, diags) = assemble(structs, &want, &mut groups);
         assert!(matches!(space.types["ThingList"], TypeDef::Struct(_)));
         assert!(matches!(space.types["ThingListKind"], TypeDef::Enum(_)));
         let op = &groups["thing_resource"].operations[0];
@@ -559,7 +558,7 @@ mod tests {
     #[test]
     fn only_what_operations_reach_is_kept() {
         use crate::resolve::tests::odata_list;
-        let (api, _) = crate::resolve::resolve(&[odata_list()], Path::new("."));
+        let (api, _) = crate::resolve::resolve(&[odata_list()]);
         let mut space = api.types.clone();
         space.types.insert(
             "Unused".into(),
