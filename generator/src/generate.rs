@@ -18,11 +18,35 @@ pub struct Generated {
     pub summary: Summary,
     /// The files that are not endpoint pages, and why.
     pub skipped: Vec<(PathBuf, Skip)>,
+    /// How long each stage took, in the order they ran.
+    pub timings: Vec<(Stage, std::time::Duration)>,
+}
+
+/// A stage of [`generate`], for its timings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading the tree and parsing every page, includes resolved.
+    Parse,
+    /// Endpoints → types and operations.
+    Resolve,
+    /// Types and operations → the crate's files (Rust built and formatted).
+    Emit,
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Stage::Parse => "read and parse",
+            Stage::Resolve => "resolve",
+            Stage::Emit => "emit",
+        })
+    }
 }
 
 /// Parses, resolves and emits. Errors anywhere leave `output` empty, with
 /// all problems of all pages reported.
 pub fn generate(docs: &Path) -> Generated {
+    let clock = std::time::Instant::now();
     let run = parse::parse_dir(docs);
     let summary = run.summary();
     let mut generated = Generated {
@@ -30,14 +54,20 @@ pub fn generate(docs: &Path) -> Generated {
         diagnostics: run.diagnostics,
         summary,
         skipped: run.skipped,
+        timings: vec![(Stage::Parse, clock.elapsed())],
     };
     if generated.diagnostics.iter().any(Diagnostic::is_error) {
         return generated;
     }
+    let clock = std::time::Instant::now();
     let (api, warnings) = resolve::resolve(&run.endpoints);
+    generated.timings.push((Stage::Resolve, clock.elapsed()));
     generated.summary.warnings += warnings.len();
     generated.diagnostics.extend(warnings);
-    match emit::emit(&api, run.endpoints.len()) {
+    let clock = std::time::Instant::now();
+    let emitted = emit::emit(&api, run.endpoints.len());
+    generated.timings.push((Stage::Emit, clock.elapsed()));
+    match emitted {
         Ok(output) => generated.output = Some(output),
         Err(msg) => {
             generated.summary.errors += 1;

@@ -12,7 +12,8 @@ pub struct Args {
     pub out: PathBuf,
     /// Print errors and the count of warnings, not every warning.
     pub quiet: bool,
-    /// List the files skipped as not endpoint pages, with the reason.
+    /// List the files skipped as not endpoint pages, with the reason, and
+    /// how long each stage took.
     pub verbose: bool,
 }
 
@@ -41,6 +42,11 @@ impl Args {
 
 pub fn regen(args: &Args) -> Result<(), String> {
     let generated = generate::generate(&args.docs);
+    let timings: Vec<String> = generated
+        .timings
+        .iter()
+        .map(|(stage, t)| format!("{stage} {:.2} s", t.as_secs_f64()))
+        .collect();
     let shown = if args.quiet { Some(0) } else { None };
     let (errors, warnings) = print_all(
         &mut std::io::stderr().lock(),
@@ -99,8 +105,16 @@ pub fn regen(args: &Args) -> Result<(), String> {
             args.docs.display()
         ));
     }
+    let clock = std::time::Instant::now();
     generate::write(&output, &args.out)
         .map_err(|e| format!("writing {}: {e}", args.out.display()))?;
+    if args.verbose {
+        eprintln!(
+            "timings: {}, write {:.2} s",
+            timings.join(", "),
+            clock.elapsed().as_secs_f64()
+        );
+    }
     eprintln!(
         "wrote {} files to {}",
         output.files.len(),

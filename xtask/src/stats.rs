@@ -8,8 +8,7 @@ use std::path::PathBuf;
 
 use generator::emit::layout::Layout;
 use generator::parse;
-use generator::resolve::names::Invented;
-use generator::resolve::{self, carriers, OpBody, OpResponse, Origin, RustType, TypeDef};
+use generator::resolve::{self, OpBody, OpResponse, Origin, RustType, TypeDef};
 
 fn pct(part: usize, whole: usize) -> String {
     if whole == 0 {
@@ -41,9 +40,7 @@ pub fn stats(docs: Option<PathBuf>) -> Result<(), String> {
     let run = parse::parse_dir(&docs);
     let (api, _) = resolve::resolve(&run.endpoints);
     // The carrier names the pages themselves use.
-    let invented = Invented::new(run.endpoints.iter().map(|e| e.uid.as_str()));
-    let (named, _) = carriers::collect(&run.endpoints, &invented);
-    let named = named.named;
+    let named = &api.named_carriers;
     let layout = Layout::of(&api);
     let (mut documented, mut from_named, mut inferred, mut enums, mut opaque, mut aliases) =
         (0, 0, 0, 0, 0, 0);

@@ -142,7 +142,7 @@ impl Surface {
                 };
                 let e = EndpointSurface {
                     uid: op.uid.clone(),
-                    group: group.type_name.clone(),
+                    group: group.type_name(),
                     method: op.rust.clone(),
                     http_method: op.method.as_str().to_string(),
                     path: op.path.to_string(),

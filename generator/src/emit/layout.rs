@@ -25,16 +25,16 @@ pub struct Layout {
 impl Layout {
     pub fn of(api: &Api) -> Layout {
         let features = features_by_type(api);
-        let base_by_feature: BTreeMap<&str, &str> = api
+        let base_by_feature: BTreeMap<String, &str> = api
             .groups
             .values()
-            .map(|g| (g.feature.as_str(), g.base_name()))
+            .map(|g| (g.feature(), g.base_name()))
             .collect();
         let mut home = BTreeMap::new();
         for (name, feats) in &features {
             let bases: BTreeSet<&str> = feats
                 .iter()
-                .filter_map(|f| base_by_feature.get(f.as_str()).copied())
+                .filter_map(|f| base_by_feature.get(f).copied())
                 .collect();
             // The group whose name the type starts with (`ContactEntity` →
             // `contact`), longest first; else the first group that uses it.

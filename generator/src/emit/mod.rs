@@ -116,15 +116,15 @@ fn is_default(g: &Group) -> bool {
 
 /// The features `default` enables: [`DEFAULT_GROUPS`], or every group
 /// when the docs have none of them.
-fn default_features(api: &Api) -> Vec<&str> {
-    let chosen: Vec<&str> = api
+fn default_features(api: &Api) -> Vec<String> {
+    let chosen: Vec<String> = api
         .groups
         .values()
         .filter(|g| is_default(g))
-        .map(|g| g.feature.as_str())
+        .map(Group::feature)
         .collect();
     if chosen.is_empty() {
-        api.groups.values().map(|g| g.feature.as_str()).collect()
+        api.groups.values().map(Group::feature).collect()
     } else {
         chosen
     }
@@ -133,7 +133,7 @@ fn default_features(api: &Api) -> Vec<&str> {
 fn lib_file(api: &Api, example: &Example) -> TokenStream {
     let modules = api.groups.values().map(|g| {
         let m = types::ident(&g.module);
-        let f = &g.feature;
+        let f = &g.feature();
         quote! {
             #[cfg(feature = #f)]
             pub mod #m;
@@ -231,7 +231,7 @@ fn example_call(api: &Api) -> (String, Option<String>) {
                 };
                 return (
                     format!("    {out}client.{}().{}().await?;{show}", g.module, op.rust),
-                    Some(g.feature.clone()),
+                    Some(g.feature()),
                 );
             }
         }
@@ -255,7 +255,7 @@ fn example_call(api: &Api) -> (String, Option<String>) {
                     g.module, op.rust
                 ),
             };
-            return (call, Some(g.feature.clone()));
+            return (call, Some(g.feature()));
         }
     }
     ("    // no endpoints".into(), None)
@@ -281,7 +281,7 @@ fn templates(api: &Api, example: &Example, pages: usize) -> Result<Vec<(PathBuf,
         .values()
         .map(|g| {
             minijinja::context! {
-                feature => g.feature,
+                feature => g.feature(),
                 module => g.module,
                 count => g.operations.len(),
                 default => is_default(g),

@@ -354,9 +354,9 @@ fn query_struct(q: &QueryStruct) -> TokenStream {
 
 /// `src/<group>.rs`
 pub fn group_file(group: &Group, space: &crate::resolve::TypeSpace) -> TokenStream {
-    let ty_name = ident(&group.type_name);
+    let ty_name = ident(&group.type_name());
     let accessor = ident(&group.module);
-    let title = &group.title;
+    let title = &group.title();
     let notes: String = group
         .notes
         .iter()

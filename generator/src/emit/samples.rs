@@ -453,7 +453,7 @@ pub fn group_tests(group: &Group, space: &TypeSpace) -> Option<TokenStream> {
     }
     let doc = format!(
         " Sample-based tests of the {}, from the samples on its pages.",
-        group.title
+        group.title()
     );
     Some(quote! {
         #![doc = #doc]
@@ -471,7 +471,7 @@ pub fn group_tests(group: &Group, space: &TypeSpace) -> Option<TokenStream> {
 pub fn main_file(groups: &[&Group], has_types: bool) -> TokenStream {
     let mods = groups.iter().map(|g| {
         let m = ident(&g.module);
-        let f = &g.feature;
+        let f = &g.feature();
         quote! {
             #[cfg(feature = #f)]
             mod #m;

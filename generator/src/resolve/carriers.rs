@@ -12,7 +12,7 @@
 //! which carrier a property name holds (`| Participant | ParticipantInfo |`),
 //! so samples can later be matched to the carriers SuperOffice names.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::diagnostics::{DiagKind, Diagnostic, Pos};
@@ -95,6 +95,8 @@ pub fn collect(endpoints: &[Endpoint], invented: &Invented) -> (Carriers, Vec<Di
     let mut c = Collector {
         carriers: Carriers::default(),
         diags: Vec::new(),
+        positions: HashMap::new(),
+        holders: HashMap::new(),
     };
     c.responses(endpoints, invented);
     c.requests(endpoints, invented);
@@ -105,9 +107,40 @@ pub fn collect(endpoints: &[Endpoint], invented: &Invented) -> (Carriers, Vec<Di
 struct Collector {
     carriers: Carriers,
     diags: Vec<Diagnostic>,
+    /// Carrier → each property's index in its `props`, by wire name.
+    positions: HashMap<String, HashMap<String, usize>>,
+    /// Property wire name → the carriers that have it.
+    holders: HashMap<String, BTreeSet<String>>,
 }
 
 impl Collector {
+    /// Whether documented carrier `carrier` has a property `wire`.
+    fn has(&self, carrier: &str, wire: &str) -> bool {
+        self.positions
+            .get(carrier)
+            .is_some_and(|p| p.contains_key(wire))
+    }
+
+    /// The carriers that have a property `wire`, in name order.
+    fn holding(&self, wire: &str) -> impl Iterator<Item = &String> {
+        self.holders.get(wire).into_iter().flatten()
+    }
+
+    /// Forgets documented carrier `name`.
+    fn remove(&mut self, name: &str) {
+        self.carriers.documented.remove(name);
+        for wire in self
+            .positions
+            .remove(name)
+            .into_iter()
+            .flat_map(|p| p.into_keys())
+        {
+            if let Some(h) = self.holders.get_mut(&wire) {
+                h.remove(name);
+            }
+        }
+    }
+
     fn add(&mut self, name: &str, props: &[Property], e: &Endpoint) {
         let mut conflicts = Vec::new();
         let entry = self
@@ -118,8 +151,9 @@ impl Collector {
         if !entry.pages.contains(&e.uid) {
             entry.pages.push(e.uid.clone());
         }
+        let positions = self.positions.entry(name.to_string()).or_default();
         for p in props {
-            match entry.props.iter_mut().find(|(q, _)| q.name == p.name) {
+            match positions.get(&p.name).and_then(|&i| entry.props.get_mut(i)) {
                 Some((q, src)) => {
                     if !compatible(&q.ty, &p.ty) {
                         let keep_new = rank(&p.ty) > rank(&q.ty);
@@ -146,7 +180,14 @@ impl Collector {
                         q.description = p.description.clone();
                     }
                 }
-                None => entry.props.push((p.clone(), e.source.clone())),
+                None => {
+                    positions.insert(p.name.clone(), entry.props.len());
+                    self.holders
+                        .entry(p.name.clone())
+                        .or_default()
+                        .insert(name.to_string());
+                    entry.props.push((p.clone(), e.source.clone()));
+                }
             }
         }
         for (line, msg) in conflicts {
@@ -189,18 +230,20 @@ impl Collector {
                 continue;
             }
             let invented = invented.name(&e.uid, "Item");
+            // Only carriers with the first property can have them all.
             let real = self
-                .carriers
-                .documented
-                .iter()
-                .filter(|(n, _)| **n != invented && !self.carriers.invented.contains(*n))
-                .find(|(_, d)| {
-                    d.props.len() == rb.properties.len()
-                        && rb.properties.iter().all(|p| d.has(&p.name))
+                .holding(&rb.properties[0].name)
+                .filter(|n| **n != invented && !self.carriers.invented.contains(*n))
+                .find(|n| {
+                    self.carriers
+                        .documented
+                        .get(*n)
+                        .is_some_and(|d| d.props.len() == rb.properties.len())
+                        && rb.properties.iter().all(|p| self.has(n, &p.name))
                 })
-                .map(|(n, _)| n.clone());
+                .cloned();
             if let Some(real) = real {
-                self.carriers.documented.remove(&invented);
+                self.remove(&invented);
                 self.carriers.invented.remove(&invented);
                 self.carriers.response_names.insert(e.uid.clone(), real);
             }
@@ -208,17 +251,22 @@ impl Collector {
     }
 
     /// The documented carrier a request's property set belongs to, if it
-    /// is most of one: the smallest such carrier.
-    fn matching_carrier(&self, props: &[Property], carriers: &[String]) -> Option<String> {
+    /// is most of one: the smallest such carrier of `carriers` (the first
+    /// by name of those as small).
+    fn matching_carrier(&self, props: &[Property], carriers: &BTreeSet<String>) -> Option<String> {
         if props.len() < 3 {
             return None;
         }
         let mut best: Option<(usize, &String)> = None;
-        for name in carriers {
+        // Only carriers with the first property can have them all.
+        for name in self.holding(&props[0].name) {
+            if !carriers.contains(name) {
+                continue;
+            }
             let Some(d) = self.carriers.documented.get(name) else {
                 continue;
             };
-            let all_in = props.iter().all(|p| d.has(&p.name));
+            let all_in = props.iter().all(|p| self.has(name, &p.name));
             if all_in && props.len() * 2 >= d.props.len() {
                 let score = d.props.len();
                 if best.is_none_or(|(s, _)| score < s) {
@@ -231,7 +279,7 @@ impl Collector {
 
     /// Request bodies may be response carriers, never another request's wrapper.
     fn requests(&mut self, endpoints: &[Endpoint], invented: &Invented) {
-        let carriers: Vec<String> = self.carriers.documented.keys().cloned().collect();
+        let carriers: BTreeSet<String> = self.carriers.documented.keys().cloned().collect();
         for e in endpoints {
             let Some(body) = &e.request_body else {
                 continue;

@@ -56,7 +56,7 @@ pub fn features_by_type(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
             named_in(t, &mut roots);
         }
         for n in reach(&edges, roots) {
-            out.entry(n).or_default().insert(g.feature.clone());
+            out.entry(n).or_default().insert(g.feature());
         }
     }
     out
@@ -145,7 +145,7 @@ pub fn boxed_fields(space: &TypeSpace) -> BTreeSet<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolve::model::{OpBody, OpResponse, Origin};
+    use crate::resolve::model::{GroupKey, GroupKind, OpBody, OpResponse, Origin};
     use crate::resolve::tests::strukt;
 
     fn structure(name: &str, fields: &[(&str, RustType)]) -> (String, TypeDef) {
@@ -156,14 +156,17 @@ mod tests {
         crate::resolve::tests::op(&[], OpBody::None, OpResponse::Json(response))
     }
 
-    fn group(feature: &str, ops: Vec<Operation>) -> (String, Group) {
+    /// The `{base}` agent.
+    fn group(base: &str, ops: Vec<Operation>) -> (String, Group) {
+        let key = GroupKey {
+            base: base.into(),
+            kind: GroupKind::Agent,
+        };
         (
-            feature.into(),
+            key.module(),
             Group {
-                type_name: feature.into(),
-                module: feature.into(),
-                feature: feature.into(),
-                title: feature.into(),
+                module: key.module(),
+                key,
                 notes: vec![],
                 operations: ops,
                 queries: vec![],
@@ -188,11 +191,12 @@ mod tests {
     #[test]
     fn features_reach_types_transitively() {
         let api = Api {
+            named_carriers: Default::default(),
             types: space(),
             groups: [
-                group("one", vec![op(RustType::Struct("A".into()))]),
+                group("One", vec![op(RustType::Struct("A".into()))]),
                 group(
-                    "two",
+                    "Two",
                     vec![op(RustType::Vec(Box::new(RustType::Struct("C".into()))))],
                 ),
             ]
@@ -201,9 +205,9 @@ mod tests {
         };
         let reach = features_by_type(&api);
         let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
-        assert_eq!(reach["A"], set(&["one"]));
-        assert_eq!(reach["B"], set(&["one"]));
-        assert_eq!(reach["C"], set(&["one", "two"]));
+        assert_eq!(reach["A"], set(&["one-agent"]));
+        assert_eq!(reach["B"], set(&["one-agent"]));
+        assert_eq!(reach["C"], set(&["one-agent", "two-agent"]));
         assert!(!reach.contains_key("D"), "no endpoint reaches D");
     }
 

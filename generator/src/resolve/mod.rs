@@ -94,7 +94,15 @@ pub fn resolve(endpoints: &[Endpoint]) -> (Api, Vec<Diagnostic>) {
     space::with_links(&mut types);
     paging::mark(&mut groups, &types);
     diags.sort();
-    (Api { types, groups }, diags)
+    let named_carriers = carriers.named;
+    (
+        Api {
+            types,
+            groups,
+            named_carriers,
+        },
+        diags,
+    )
 }
 
 #[cfg(test)]
@@ -139,7 +147,6 @@ pub(crate) mod tests {
         Operation {
             uid: "v1X_Y".into(),
             rust: "y".into(),
-            pascal: "Y".into(),
             method: crate::ir::HttpMethod::Get,
             path: "/y".into(),
             path_params: vec![],

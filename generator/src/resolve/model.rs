@@ -157,17 +157,84 @@ impl TypeSpace {
     }
 }
 
+/// Whether a group is an agent or a REST resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum GroupKind {
+    /// `/api/v1/Agents/User/…`
+    Agent,
+    /// `/api/v1/Appointment/…`
+    Resource,
+}
+
+/// Which group an endpoint is in: the agent or resource its path names,
+/// by that name as an identifier (`User`, `Appointment`). Every name of the
+/// group comes from it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GroupKey {
+    /// `User`, `Appointment`: the path's name, in Pascal case.
+    pub base: String,
+    pub kind: GroupKind,
+}
+
+impl GroupKey {
+    /// The group of a path: `/api/v1/Agents/User/MakeRetired` → the User
+    /// agent; `/api/v1/Appointment/{id}` → the Appointment resource; a path
+    /// that names neither → the Root resource.
+    pub fn of(path: &crate::ir::PathTemplate) -> Self {
+        let segs: Vec<&str> = path.as_str().split('/').filter(|s| !s.is_empty()).collect();
+        let rest: &[&str] = match segs.as_slice() {
+            ["api", v, rest @ ..] if v.starts_with('v') => rest,
+            ["api", rest @ ..] => rest,
+            rest => rest,
+        };
+        let (name, kind) = match rest {
+            [agents, name, ..] if agents.eq_ignore_ascii_case("agents") => {
+                (*name, GroupKind::Agent)
+            }
+            [name, ..] if !name.starts_with('{') => (*name, GroupKind::Resource),
+            _ => ("Root", GroupKind::Resource),
+        };
+        GroupKey {
+            base: super::names::sanitize(name, super::names::Case::Pascal),
+            kind,
+        }
+    }
+
+    fn kind_name(&self) -> &'static str {
+        match self.kind {
+            GroupKind::Agent => "Agent",
+            GroupKind::Resource => "Resource",
+        }
+    }
+
+    /// `UserAgent`, `AppointmentResource`: the struct the accessor returns.
+    pub fn type_name(&self) -> String {
+        format!("{}{}", self.base, self.kind_name())
+    }
+
+    /// `user_agent`: the accessor on `Client` and the module name.
+    pub fn module(&self) -> String {
+        super::names::sanitize(&self.type_name(), super::names::Case::Snake)
+    }
+
+    /// `user-agent`: the cargo feature.
+    pub fn feature(&self) -> String {
+        self.module().replace('_', "-")
+    }
+
+    /// `User agent`, `Appointment resource`: for docs.
+    pub fn title(&self) -> String {
+        format!("{} {}", self.base, self.kind_name().to_ascii_lowercase())
+    }
+}
+
 /// An agent (`/api/v1/Agents/User/…`) or a REST resource (`/api/v1/Appointment/…`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
-    /// `UserAgent`, `AppointmentResource`: the struct the accessor returns.
-    pub type_name: String,
-    /// `user_agent`: the accessor on `Client` and the module name.
+    pub key: GroupKey,
+    /// `user_agent` ([`GroupKey::module`]): the accessor on `Client`, the
+    /// module name, and the group's key in [`Api::groups`].
     pub module: String,
-    /// `user-agent`: the cargo feature.
-    pub feature: String,
-    /// `User agent`, `Appointment resource`: for docs.
-    pub title: String,
     /// Notes every endpoint of the group has (`**Online restricted:** …`),
     /// as doc text: said once on the group, not on each method.
     pub notes: Vec<String>,
@@ -178,12 +245,24 @@ pub struct Group {
 }
 
 impl Group {
-    /// `UserAgent` → `User`; `AppointmentResource` → `Appointment`.
+    /// `User`, `Appointment`.
     pub fn base_name(&self) -> &str {
-        self.type_name
-            .strip_suffix("Agent")
-            .or_else(|| self.type_name.strip_suffix("Resource"))
-            .unwrap_or(&self.type_name)
+        &self.key.base
+    }
+
+    /// `UserAgent`, `AppointmentResource`.
+    pub fn type_name(&self) -> String {
+        self.key.type_name()
+    }
+
+    /// `user-agent`.
+    pub fn feature(&self) -> String {
+        self.key.feature()
+    }
+
+    /// `User agent`, `Appointment resource`.
+    pub fn title(&self) -> String {
+        self.key.title()
     }
 }
 
@@ -291,8 +370,6 @@ pub struct Operation {
     pub uid: String,
     /// The method name, e.g. `make_retired`.
     pub rust: String,
-    /// `MakeRetired`: the base of the query struct's name.
-    pub pascal: String,
     pub method: HttpMethod,
     pub path: crate::ir::PathTemplate,
     pub path_params: Vec<OpParam>,
@@ -309,6 +386,12 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// `MakeRetired`: the method name in Pascal case, the base of its query
+    /// struct's name (unique in the group, as the method name is).
+    pub fn pascal(&self) -> String {
+        super::names::sanitize(&self.rust, super::names::Case::Pascal)
+    }
+
     /// The method's positional arguments: path parameters, then required
     /// query parameters.
     pub fn args(&self) -> impl Iterator<Item = &OpParam> {
@@ -360,4 +443,7 @@ pub struct Api {
     pub types: TypeSpace,
     /// Groups by module name.
     pub groups: BTreeMap<String, Group>,
+    /// Every carrier name the pages mention (Rust-cased), documented or
+    /// not: the names SuperOffice itself uses.
+    pub named_carriers: std::collections::BTreeSet<String>,
 }

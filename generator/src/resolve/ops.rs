@@ -9,7 +9,7 @@ use crate::ir::{DocType, Endpoint, Note, SampleBody};
 
 use super::carriers::Carriers;
 use super::model::{
-    Group, OpBody, OpParam, OpResponse, OpSamples, Operation, RustType, SampleAnswer,
+    Group, GroupKey, OpBody, OpParam, OpResponse, OpSamples, Operation, RustType, SampleAnswer,
 };
 use super::names::{op_name, sanitize, Case, Invented, Scope};
 use super::observe::SampleJson;
@@ -31,7 +31,8 @@ pub fn operations(input: &Inputs, k: &Known, want: &mut Wants) -> BTreeMap<Strin
     let mut scopes: BTreeMap<String, Scope> = BTreeMap::new();
     let shared = group_notes(input.endpoints);
     for (e, sample) in input.endpoints.iter().zip(input.samples) {
-        let (module, type_name, feature, title) = group_of(e.path.as_str());
+        let key = GroupKey::of(&e.path);
+        let module = key.module();
         let scope = scopes.entry(module.clone()).or_default();
         let rust = scope.unique(sanitize(op_name(&e.uid), Case::Snake));
         let notes = shared.get(&module).map(Vec::as_slice).unwrap_or_default();
@@ -39,10 +40,8 @@ pub fn operations(input: &Inputs, k: &Known, want: &mut Wants) -> BTreeMap<Strin
         groups
             .entry(module.clone())
             .or_insert_with(|| Group {
-                type_name,
+                key,
                 module,
-                feature,
-                title,
                 notes: notes.iter().map(note_doc).collect(),
                 operations: Vec::new(),
                 queries: Vec::new(),
@@ -135,12 +134,9 @@ fn operation(
         }
     };
     let response = response(input, k, want, e, sample);
-    // From the unique method name, so query structs are unique too.
-    let pascal = sanitize(&rust, Case::Pascal);
     Operation {
         uid: e.uid.clone(),
         rust,
-        pascal,
         method: e.method,
         path: e.path.clone(),
         path_params,
@@ -230,36 +226,13 @@ fn samples(e: &Endpoint) -> OpSamples {
     }
 }
 
-/// `/api/v1/Agents/User/MakeRetired` → the User agent;
-/// `/api/v1/Appointment/{id}` → the Appointment resource.
-/// Returns (module, type name, feature, title).
-pub fn group_of(path: &str) -> (String, String, String, String) {
-    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let rest: &[&str] = match segs.as_slice() {
-        ["api", v, rest @ ..] if v.starts_with('v') => rest,
-        ["api", rest @ ..] => rest,
-        rest => rest,
-    };
-    let (name, kind) = match rest {
-        [agents, name, ..] if agents.eq_ignore_ascii_case("agents") => (*name, "Agent"),
-        [name, ..] if !name.starts_with('{') => (*name, "Resource"),
-        _ => ("Root", "Resource"),
-    };
-    let base = sanitize(name, Case::Pascal);
-    let type_name = format!("{base}{kind}");
-    let module = sanitize(&type_name, Case::Snake);
-    let feature = module.replace('_', "-");
-    let title = format!("{base} {}", kind.to_ascii_lowercase());
-    (module, type_name, feature, title)
-}
-
 /// The notes every endpoint of a group has (Online restrictions,
 /// experimental status), by group module: said once on the group, not on
 /// each method.
 fn group_notes(endpoints: &[Endpoint]) -> BTreeMap<String, Vec<Note>> {
     let mut shared: BTreeMap<String, Vec<Note>> = BTreeMap::new();
     for e in endpoints {
-        let module = group_of(e.path.as_str()).0;
+        let module = GroupKey::of(&e.path).module();
         let notes: Vec<Note> = e
             .notes
             .iter()
@@ -314,19 +287,25 @@ mod tests {
 
     #[test]
     fn groups_from_paths() {
+        let user = GroupKey::of(&"/api/v1/Agents/User/MakeRetired".into());
         assert_eq!(
-            group_of("/api/v1/Agents/User/MakeRetired"),
             (
-                "user_agent".into(),
+                user.type_name(),
+                user.module(),
+                user.feature(),
+                user.title()
+            ),
+            (
                 "UserAgent".into(),
+                "user_agent".into(),
                 "user-agent".into(),
                 "User agent".into()
             )
         );
-        assert_eq!(
-            group_of("/api/v1/Appointment/{id}/Links").0,
-            "appointment_resource"
-        );
+        let appointment = GroupKey::of(&"/api/v1/Appointment/{id}/Links".into());
+        assert_eq!(appointment.module(), "appointment_resource");
+        assert_eq!(appointment.kind, crate::resolve::GroupKind::Resource);
+        assert_eq!(GroupKey::of(&"/api/v1/{id}".into()).base, "Root");
     }
 
     #[test]

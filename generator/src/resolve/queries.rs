@@ -31,7 +31,7 @@ pub fn share_query_structs(group: &mut Group) {
             continue;
         }
         let key = format!("{:?}", op.optional_query);
-        sets.entry(key).or_default().push((i, op.pascal.clone()));
+        sets.entry(key).or_default().push((i, op.pascal()));
     }
     // In the order of the first operation using each set, so names are stable.
     let mut ordered: Vec<Vec<(usize, String)>> = sets.into_values().collect();
