@@ -76,6 +76,15 @@ pub fn reached(space: &TypeSpace, groups: &BTreeMap<String, Group>) -> BTreeSet<
     reach(&edges(space), roots)
 }
 
+/// The named types `roots` reach, directly or through fields and aliases.
+pub fn reached_from(space: &TypeSpace, roots: &[RustType]) -> BTreeSet<String> {
+    let mut named = BTreeSet::new();
+    for t in roots {
+        named_in(t, &mut named);
+    }
+    reach(&edges(space), named)
+}
+
 /// `roots` and every type they lead to along `edges`.
 fn reach(edges: &BTreeMap<&str, BTreeSet<String>>, roots: BTreeSet<String>) -> BTreeSet<String> {
     let mut stack: Vec<String> = roots.into_iter().collect();

@@ -9,13 +9,19 @@
 //!    shape to a Rust type, naming objects after the carriers the pages
 //!    name;
 //! 4. [`space`]: the type space: structs, enums and raw-JSON carriers,
-//!    grown round by round until no new shape turns up, assembled by
+//!    grown round by round from the operations' root types
+//!    ([`ops::roots`]: the types of every parameter, body and answer; no
+//!    operation is built) until no new shape turns up; then assembled by
 //!    [`space::TypeId`] (kind and name) and only then given Rust names no
-//!    two types share, pruned to what operations reach, with duplicates
-//!    made aliases;
-//! 5. [`ops`]: operations, grouped by agent or REST resource, with their
-//!    parameters, body, response and samples (`queries` shares their
-//!    query structs, [`paging`] says which page and how).
+//!    two types share ([`space::Renames`] for the few a clash renames),
+//!    pruned to what the roots reach, duplicates made aliases, entities
+//!    with links marked;
+//! 5. [`ops`]: operations, built once from the final type space, grouped
+//!    by agent or REST resource, with their parameters, body, response and
+//!    samples (`queries` shares their query structs, [`paging`] decides
+//!    which page and how as each group is built).
+//!
+//! No stage changes what an earlier one produced.
 //!
 //! [`graph`] then answers questions about the result (features, cycles).
 
@@ -56,25 +62,30 @@ pub fn resolve(endpoints: &[Endpoint]) -> (Api, Vec<Diagnostic>) {
         carriers: &carriers,
         invented: &invented,
     };
+    // The shapes grow from the operations' root types until no round
+    // finds a new one; no operation is built meanwhile.
     let mut rounds = 0;
-    let (groups, structs, want) = loop {
+    let (roots, structs, want) = loop {
         rounds += 1;
         let k = Known::new(&carriers, &shapes);
         let mut want = Wants::default();
-        let groups = ops::operations(&input, &k, &mut want);
+        let roots = ops::roots(&input, &k, &mut want);
         let structs = space::structs(&k, &mut want);
         drop(k);
+        // The last round allowed keeps its shapes: its types are used.
+        let last = (rounds == MAX_ROUNDS).then(|| shapes.clone());
         if !space::grow(&mut shapes, &want) {
-            break (groups, structs, want);
+            break (roots, structs, want);
         }
-        if rounds == MAX_ROUNDS {
+        if let Some(settled) = last {
+            shapes = settled;
             diags.push(Diagnostic::warning_of(
                 DiagKind::NoFixpoint,
                 Path::new(""),
                 Pos::new(1, 1),
                 format!("the sample shapes still grow after {MAX_ROUNDS} rounds; the types of the last round are used"),
             ));
-            break (groups, structs, want);
+            break (roots, structs, want);
         }
     };
     let renamed: std::collections::BTreeSet<&(String, String)> = want.renamed.iter().collect();
@@ -86,13 +97,21 @@ pub fn resolve(endpoints: &[Endpoint]) -> (Api, Vec<Diagnostic>) {
             format!("objects samples show under `{own}` do not fit the documented `{own}`; they are `{chosen}`"),
         ));
     }
-    let mut groups = groups;
-    let (mut types, more) = space::assemble(structs, &want, &mut groups);
+    // Rust names, once; then only what the operations reach, duplicates
+    // as aliases, entities with links as such.
+    let (mut types, renames, more) = space::assemble(structs, &want, &roots);
     diags.extend(more);
-    space::prune(&mut types, &groups);
+    let mut roots = roots;
+    for t in &mut roots {
+        renames.apply(t);
+    }
+    space::prune(&mut types, &roots);
     space::dedup(&mut types, &carriers);
     space::with_links(&mut types);
-    paging::mark(&mut groups, &types);
+    // The operations, once, from the final type space.
+    let k = Known::new(&carriers, &shapes);
+    let groups = ops::operations(&input, &k, &renames, &types);
+    drop(k);
     diags.sort();
     let named_carriers = carriers.named;
     (

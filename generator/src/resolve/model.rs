@@ -416,25 +416,6 @@ impl Operation {
             .chain(body)
             .chain(response)
     }
-
-    /// The same, to change them.
-    pub fn types_mut(&mut self) -> impl Iterator<Item = &mut RustType> {
-        let body = match &mut self.body {
-            OpBody::Json { ty, .. } => Some(ty),
-            _ => None,
-        };
-        let response = match &mut self.response {
-            OpResponse::Json(ty) => Some(ty),
-            _ => None,
-        };
-        self.path_params
-            .iter_mut()
-            .chain(&mut self.required_query)
-            .chain(&mut self.optional_query)
-            .map(|p| &mut p.ty)
-            .chain(body)
-            .chain(response)
-    }
 }
 
 /// The whole resolved API.

@@ -10,11 +10,14 @@ use crate::ir::{DocType, Endpoint, Note, SampleBody};
 use super::carriers::Carriers;
 use super::model::{
     Group, GroupKey, OpBody, OpParam, OpResponse, OpSamples, Operation, RustType, SampleAnswer,
+    TypeSpace,
 };
 use super::names::{op_name, sanitize, Case, Invented, Scope};
 use super::observe::SampleJson;
+use super::paging;
 use super::queries;
 use super::shape::Shape;
+use super::space::Renames;
 use super::typemap::{map_type, param_type, shape_type, Known, Place, Wants};
 
 /// Everything operations are built from.
@@ -25,18 +28,130 @@ pub struct Inputs<'a> {
     pub invented: &'a Invented,
 }
 
-/// The operations of every endpoint, by group module.
-pub fn operations(input: &Inputs, k: &Known, want: &mut Wants) -> BTreeMap<String, Group> {
+/// The Rust types an endpoint's operation names, as the typemap gives them
+/// for the shapes known so far: its path variables (in path order), its
+/// query parameters (in page order), its body and its answer.
+struct EndpointTypes {
+    path: Vec<RustType>,
+    query: Vec<RustType>,
+    /// `None` for no body or a binary one.
+    body: Option<RustType>,
+    response: OpResponse,
+}
+
+impl EndpointTypes {
+    /// The types, in the order the typemap was asked for them.
+    fn into_iter(self) -> impl Iterator<Item = RustType> {
+        let response = match self.response {
+            OpResponse::Json(t) => Some(t),
+            OpResponse::Empty | OpResponse::Bytes => None,
+        };
+        self.path
+            .into_iter()
+            .chain(self.query)
+            .chain(self.body)
+            .chain(response)
+    }
+}
+
+/// Asks the typemap for the types of `e`'s operation (registering in `want`
+/// the structs and enums they need).
+fn endpoint_types(
+    input: &Inputs,
+    k: &Known,
+    want: &mut Wants,
+    e: &Endpoint,
+    sample: &SampleJson,
+) -> EndpointTypes {
+    // A variable no `Path Part` row documents is a string.
+    let path = e
+        .path
+        .vars()
+        .map(|var| match e.path_params.iter().find(|p| p.name == var) {
+            Some(p) => param_type(k, &p.name, &p.ty, want),
+            None => param_type(k, var, &DocType::String, want),
+        })
+        .collect();
+    let query = e
+        .query_params
+        .iter()
+        .map(|q| param_type(k, &q.name, &q.ty, want))
+        .collect();
+    let body = match &e.request_body {
+        Some(b) if !b.binary => {
+            let shape = sample.request.as_ref().map(Shape::of);
+            Some(match input.carriers.request_names.get(&e.uid) {
+                // The documented carrier, or a list of it when the sample is one.
+                Some(name) => {
+                    let carrier = DocType::Carrier(name.clone());
+                    let doc = match shape {
+                        Some(Shape::Array(_)) => DocType::Array(Some(Box::new(carrier))),
+                        _ => carrier,
+                    };
+                    map_type(k, name, &doc, shape.as_ref(), want)
+                }
+                None => {
+                    let name = input.invented.name(&e.uid, "Request");
+                    shape_type(k, Place::Named(&name), shape.as_ref(), want)
+                }
+            })
+        }
+        _ => None,
+    };
+    let response = response(input, k, want, e, sample);
+    EndpointTypes {
+        path,
+        query,
+        body,
+        response,
+    }
+}
+
+/// The types every operation names directly: the roots the type space
+/// grows from. Builds no operation.
+pub fn roots(input: &Inputs, k: &Known, want: &mut Wants) -> Vec<RustType> {
+    let mut roots = Vec::new();
+    for (e, sample) in input.endpoints.iter().zip(input.samples) {
+        roots.extend(endpoint_types(input, k, want, e, sample).into_iter());
+    }
+    roots
+}
+
+/// The operations of every endpoint, by group module, built once from the
+/// final type space: the types the typemap gives (for the shapes the
+/// fixpoint settled on) under their final names (`renames`), query structs
+/// shared, and paging decided against `space`.
+pub fn operations(
+    input: &Inputs,
+    k: &Known,
+    renames: &Renames,
+    space: &TypeSpace,
+) -> BTreeMap<String, Group> {
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     let mut scopes: BTreeMap<String, Scope> = BTreeMap::new();
     let shared = group_notes(input.endpoints);
+    // What the types want was gathered while the space grew; asking again
+    // for the same shapes wants the same.
+    let mut want = Wants::default();
     for (e, sample) in input.endpoints.iter().zip(input.samples) {
         let key = GroupKey::of(&e.path);
         let module = key.module();
         let scope = scopes.entry(module.clone()).or_default();
         let rust = scope.unique(sanitize(op_name(&e.uid), Case::Snake));
         let notes = shared.get(&module).map(Vec::as_slice).unwrap_or_default();
-        let op = operation(input, k, want, e, sample, rust, notes);
+        let mut types = endpoint_types(input, k, &mut want, e, sample);
+        for t in types
+            .path
+            .iter_mut()
+            .chain(&mut types.query)
+            .chain(&mut types.body)
+        {
+            renames.apply(t);
+        }
+        if let OpResponse::Json(t) = &mut types.response {
+            renames.apply(t);
+        }
+        let op = operation(e, types, rust, notes);
         groups
             .entry(module.clone())
             .or_insert_with(|| Group {
@@ -51,89 +166,58 @@ pub fn operations(input: &Inputs, k: &Known, want: &mut Wants) -> BTreeMap<Strin
     }
     for g in groups.values_mut() {
         queries::share_query_structs(g);
+        paging::mark(g, space);
     }
     groups
 }
 
-fn param(
-    k: &Known,
-    want: &mut Wants,
-    scope: &mut Scope,
-    wire: &str,
-    ty: &DocType,
-    doc: Option<String>,
-) -> OpParam {
+fn param(scope: &mut Scope, wire: &str, ty: RustType, doc: Option<String>) -> OpParam {
     OpParam {
         wire: wire.to_string(),
         rust: scope.unique(sanitize(wire, Case::Snake)),
-        ty: param_type(k, wire, ty, want),
+        ty,
         doc,
     }
 }
 
-fn operation(
-    input: &Inputs,
-    k: &Known,
-    want: &mut Wants,
-    e: &Endpoint,
-    sample: &SampleJson,
-    rust: String,
-    group_notes: &[Note],
-) -> Operation {
+/// The operation of `e`, with its types.
+fn operation(e: &Endpoint, types: EndpointTypes, rust: String, group_notes: &[Note]) -> Operation {
     let mut scope = Scope::default();
-    // One parameter per variable of the path, in its order; a variable
-    // no `Path Part` row documents is a string.
+    // One parameter per variable of the path, in its order.
     let mut path_params = Vec::new();
-    for var in e.path.vars() {
+    for (var, ty) in e.path.vars().zip(types.path) {
         let p = match e.path_params.iter().find(|p| p.name == var) {
             Some(p) => {
                 let doc = p.description.as_ref().map(|d| d.0.clone());
-                param(k, want, &mut scope, &p.name, &p.ty, doc)
+                param(&mut scope, &p.name, ty, doc)
             }
-            None => param(k, want, &mut scope, var, &DocType::String, None),
+            None => param(&mut scope, var, ty, None),
         };
         path_params.push(p);
     }
     let mut required_query = Vec::new();
     let mut optional_query = Vec::new();
     let mut qscope = Scope::default();
-    for q in &e.query_params {
+    for (q, ty) in e.query_params.iter().zip(types.query) {
         let doc = q.description.as_ref().map(|d| d.0.clone());
         if q.required {
-            required_query.push(param(k, want, &mut scope, &q.name, &q.ty, doc));
+            required_query.push(param(&mut scope, &q.name, ty, doc));
         } else {
-            optional_query.push(param(k, want, &mut qscope, &q.name, &q.ty, doc));
+            optional_query.push(param(&mut qscope, &q.name, ty, doc));
         }
     }
-    let body = match &e.request_body {
-        None => OpBody::None,
-        Some(b) if b.binary => OpBody::Binary {
+    let body = match (&e.request_body, types.body) {
+        (None, _) => OpBody::None,
+        (Some(b), _) if b.binary => OpBody::Binary {
             arg: scope.unique(sanitize(&b.name, Case::Snake)),
         },
-        Some(b) => {
-            let shape = sample.request.as_ref().map(Shape::of);
-            let ty = match input.carriers.request_names.get(&e.uid) {
-                // The documented carrier, or a list of it when the sample is one.
-                Some(name) => {
-                    let carrier = DocType::Carrier(name.clone());
-                    let doc = match shape {
-                        Some(Shape::Array(_)) => DocType::Array(Some(Box::new(carrier))),
-                        _ => carrier,
-                    };
-                    map_type(k, name, &doc, shape.as_ref(), want)
-                }
-                None => {
-                    let name = input.invented.name(&e.uid, "Request");
-                    shape_type(k, Place::Named(&name), shape.as_ref(), want)
-                }
-            };
-            OpBody::Json {
-                arg: scope.unique(sanitize(&b.name, Case::Snake)),
-                ty,
-            }
-        }
+        (Some(b), Some(ty)) => OpBody::Json {
+            arg: scope.unique(sanitize(&b.name, Case::Snake)),
+            ty,
+        },
+        // `endpoint_types` types every JSON body.
+        (Some(_), None) => OpBody::None,
     };
-    let response = response(input, k, want, e, sample);
     Operation {
         uid: e.uid.clone(),
         rust,
@@ -144,7 +228,7 @@ fn operation(
         optional_query,
         query: None,
         body,
-        response,
+        response: types.response,
         doc: op_doc(e, group_notes),
         samples: samples(e),
         paging: None,
@@ -325,7 +409,13 @@ mod tests {
         };
         let shapes = BTreeMap::new();
         let k = Known::new(&carriers, &shapes);
-        let groups = operations(&input, &k, &mut Wants::default());
+        let mut want = Wants::default();
+        assert_eq!(
+            roots(&input, &k, &mut want),
+            [RustType::I32, RustType::String, RustType::I32],
+            "the path variable, the query parameter, the answer"
+        );
+        let groups = operations(&input, &k, &Renames::default(), &TypeSpace::default());
         let op = &groups["thing_resource"].operations[0];
         assert_eq!(op.path_params[0].ty, RustType::I32);
         assert_eq!(op.optional_query[0].wire, "$select");

@@ -128,20 +128,18 @@ pub fn paging(op: &Operation, space: &TypeSpace) -> Option<Paging> {
     })
 }
 
-/// Marks every operation that pages, naming its stream method
+/// Marks every operation of `g` that pages, naming its stream method
 /// `<method>_rows`, unique among the group's methods.
-pub fn mark(groups: &mut std::collections::BTreeMap<String, Group>, space: &TypeSpace) {
-    for g in groups.values_mut() {
-        let mut scope = super::names::Scope::default();
-        for op in &g.operations {
-            scope.unique(op.rust.clone());
-        }
-        for op in &mut g.operations {
-            op.paging = paging(op, space).map(|mut p| {
-                p.method = scope.unique(format!("{}_rows", op.rust.trim_end_matches('_')));
-                p
-            });
-        }
+pub fn mark(g: &mut Group, space: &TypeSpace) {
+    let mut scope = super::names::Scope::default();
+    for op in &g.operations {
+        scope.unique(op.rust.clone());
+    }
+    for op in &mut g.operations {
+        op.paging = paging(op, space).map(|mut p| {
+            p.method = scope.unique(format!("{}_rows", op.rust.trim_end_matches('_')));
+            p
+        });
     }
 }
 

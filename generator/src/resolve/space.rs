@@ -15,7 +15,7 @@ use crate::ir::Property;
 
 use super::carriers::Carriers;
 use super::model::{
-    AliasDef, EnumDef, Field, Group, OpaqueDef, Origin, RustType, StructDef, TypeDef, TypeSpace,
+    AliasDef, EnumDef, Field, OpaqueDef, Origin, RustType, StructDef, TypeDef, TypeSpace,
     WithLinksDef,
 };
 use super::names::{sanitize, Case, Scope};
@@ -154,30 +154,38 @@ impl TypeId {
     }
 }
 
-/// Points a type at its type's final Rust name.
-fn rename(t: &mut RustType, renames: &BTreeMap<TypeId, String>) {
-    if let RustType::Vec(inner) | RustType::Map(inner) = t {
-        return rename(inner, renames);
-    }
-    let Some(new) = TypeId::of(t).and_then(|id| renames.get(&id)) else {
-        return;
-    };
-    match t {
-        RustType::Struct(n) | RustType::Enum(n) | RustType::Opaque(n) => *n = new.clone(),
-        _ => {}
+/// The types whose Rust name is not their [`TypeId`]'s (a clash renamed
+/// them), with that name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Renames(BTreeMap<TypeId, String>);
+
+impl Renames {
+    /// Points a type at its type's final Rust name.
+    pub fn apply(&self, t: &mut RustType) {
+        if let RustType::Vec(inner) | RustType::Map(inner) = t {
+            return self.apply(inner);
+        }
+        let Some(new) = TypeId::of(t).and_then(|id| self.0.get(&id)) else {
+            return;
+        };
+        match t {
+            RustType::Struct(n) | RustType::Enum(n) | RustType::Opaque(n) => *n = new.clone(),
+            _ => {}
+        }
     }
 }
 
 /// The type space of the final round: structs, enums (their values merged
-/// in first-seen order) and the carriers nothing describes, each keyed by
-/// its [`TypeId`]; then each gets a Rust name no other type has (structs
-/// first, so they keep theirs; a clash is warned about), and every
-/// reference, in the structs and in the operations, follows.
+/// in first-seen order) and the carriers nothing describes (in a struct or
+/// among the operations' `roots`), each keyed by its [`TypeId`]; then each
+/// gets a Rust name no other type has (structs first, so they keep theirs;
+/// a clash is warned about), once: the structs' references follow, and the
+/// [`Renames`] say what the operations' do.
 pub fn assemble(
     structs: Vec<StructDef>,
     want: &Wants,
-    groups: &mut BTreeMap<String, Group>,
-) -> (TypeSpace, Vec<Diagnostic>) {
+    roots: &[RustType],
+) -> (TypeSpace, Renames, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut defs: BTreeMap<TypeId, TypeDef> = BTreeMap::new();
     for s in structs {
@@ -214,9 +222,7 @@ pub fn assemble(
             mentioned.extend(s.fields.iter().filter_map(|f| TypeId::of(&f.ty)));
         }
     }
-    for op in groups.values().flat_map(|g| &g.operations) {
-        mentioned.extend(op.types().filter_map(TypeId::of));
-    }
+    mentioned.extend(roots.iter().filter_map(TypeId::of));
     for id in mentioned {
         if let TypeId::Opaque(name) = &id {
             defs.entry(id.clone()).or_insert_with(|| {
@@ -229,7 +235,7 @@ pub fn assemble(
     }
     // Rust names: structs, then enums, then raw-JSON carriers.
     let mut taken = BTreeSet::new();
-    let mut renames = BTreeMap::new();
+    let mut renames = Renames::default();
     for id in defs.keys() {
         let mut name = id.name().to_string();
         while taken.contains(&name) {
@@ -250,13 +256,14 @@ pub fn assemble(
                     }
                 ),
             ));
-            renames.insert(id.clone(), name.clone());
+            renames.0.insert(id.clone(), name.clone());
         }
         taken.insert(name);
     }
     let mut space = TypeSpace::default();
     for (id, mut def) in defs {
         let name = renames
+            .0
             .get(&id)
             .cloned()
             .unwrap_or_else(|| id.name().to_string());
@@ -264,7 +271,7 @@ pub fn assemble(
             TypeDef::Struct(s) => {
                 s.name = name.clone();
                 for f in &mut s.fields {
-                    rename(&mut f.ty, &renames);
+                    renames.apply(&mut f.ty);
                 }
             }
             TypeDef::Enum(e) => e.name = name.clone(),
@@ -274,24 +281,13 @@ pub fn assemble(
         }
         space.types.insert(name, def);
     }
-    if !renames.is_empty() {
-        for op in groups.values_mut().flat_map(|g| &mut g.operations) {
-            for t in op.types_mut() {
-                rename(t, &renames);
-            }
-        }
-        for q in groups.values_mut().flat_map(|g| &mut g.queries) {
-            for p in &mut q.params {
-                rename(&mut p.ty, &renames);
-            }
-        }
-    }
-    (space, diags)
+    (space, renames, diags)
 }
 
-/// Keeps only the types some operation reaches.
-pub fn prune(space: &mut TypeSpace, groups: &BTreeMap<String, Group>) {
-    let reached = super::graph::reached(space, groups);
+/// Keeps only the types the operations' `roots` (under their final names)
+/// reach.
+pub fn prune(space: &mut TypeSpace, roots: &[RustType]) {
+    let reached = super::graph::reached_from(space, roots);
     space.types.retain(|n, _| reached.contains(n));
 }
 
@@ -494,15 +490,12 @@ mod tests {
     fn a_struct_and_an_enum_of_one_name_are_two_types() {
         use crate::resolve::tests::odata_list;
         let (api, _) = crate::resolve::resolve(&[odata_list()]);
-        let mut groups = api.groups.clone();
-        // An enum asked for under the name of the list's struct, and used.
-        let op = &mut groups.get_mut("thing_resource").expect("group").operations[0];
-        op.required_query.push(crate::resolve::model::OpParam {
-            wire: "list".into(),
-            rust: "list".into(),
-            ty: RustType::Enum("ThingList".into()),
-            doc: None,
-        });
+        // An enum asked for under the name of the list's struct, and used
+        // beside the struct.
+        let roots = [
+            RustType::Enum("ThingList".into()),
+            RustType::Struct("ThingList".into()),
+        ];
         let want = Wants {
             enums: vec![("ThingList".into(), vec!["A".into()])],
             ..Wants::default()
@@ -516,18 +509,14 @@ mod tests {
                 _ => None,
             })
             .collect();
-        let (space, diags) = assemble(structs, &want, &mut groups);
+        let (space, renames, diags) = assemble(structs, &want, &roots);
         assert!(matches!(space.types["ThingList"], TypeDef::Struct(_)));
         assert!(matches!(space.types["ThingListKind"], TypeDef::Enum(_)));
-        let op = &groups["thing_resource"].operations[0];
-        assert_eq!(
-            op.required_query[0].ty,
-            RustType::Enum("ThingListKind".into())
-        );
-        assert_eq!(
-            op.response,
-            crate::resolve::OpResponse::Json(RustType::Struct("ThingList".into()))
-        );
+        let [mut e, mut s] = roots;
+        renames.apply(&mut e);
+        renames.apply(&mut s);
+        assert_eq!(e, RustType::Enum("ThingListKind".into()));
+        assert_eq!(s, RustType::Struct("ThingList".into()));
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].kind, DiagKind::NameCollision);
     }
@@ -564,7 +553,7 @@ mod tests {
             "Unused".into(),
             strukt("Unused", Origin::Inferred, &[("X", RustType::I32)]),
         );
-        prune(&mut space, &api.groups);
+        prune(&mut space, &[RustType::Struct("ThingList".into())]);
         let names: Vec<&String> = space.types.keys().collect();
         assert_eq!(names, ["ThingList"]);
     }
