@@ -352,10 +352,6 @@ pub fn emit(api: &Api, page_count: usize) -> Result<Output, String> {
             Box::new(|| Some(lib_file(api, &example))),
         ),
         (
-            "tests/api/common.rs".into(),
-            Box::new(|| Some(samples::common_file())),
-        ),
-        (
             "src/types/mod.rs".into(),
             Box::new(|| Some(types::types_mod_file(&layout))),
         ),
@@ -371,6 +367,10 @@ pub fn emit(api: &Api, page_count: usize) -> Result<Output, String> {
             Box::new(move || Some(types::types_module_file(api, layout, docs, module, names))),
         ));
     }
+    out.files.insert(
+        "tests/api/common.rs".into(),
+        format!("{HEADER}{}", samples::COMMON_FILE),
+    );
     for g in api.groups.values() {
         for (path, text) in samples::sample_files(g) {
             out.files
