@@ -237,6 +237,105 @@ fn pair<'a>(
     (pairs, old_only, new_only)
 }
 
+/// A text both sides of a pair have (a name, a type, a doc): when it
+/// differs, a detail of this impact, part and change, showing the two
+/// texts or (for docs) neither.
+struct Rule<T> {
+    impact: Impact,
+    part: Part,
+    change: Change,
+    text: fn(&T) -> &str,
+    shown: bool,
+}
+
+impl<T> Rule<T> {
+    const fn shown(impact: Impact, part: Part, change: Change, text: fn(&T) -> &str) -> Self {
+        Rule {
+            impact,
+            part,
+            change,
+            text,
+            shown: true,
+        }
+    }
+
+    const fn unshown(impact: Impact, part: Part, change: Change, text: fn(&T) -> &str) -> Self {
+        Rule {
+            impact,
+            part,
+            change,
+            text,
+            shown: false,
+        }
+    }
+
+    fn apply(&self, o: &T, n: &T, name: Option<&str>, out: &mut Vec<Detail>) {
+        let (old, new) = ((self.text)(o), (self.text)(n));
+        if old != new {
+            let (old, new) = if self.shown {
+                (Some(old), Some(new))
+            } else {
+                (None, None)
+            };
+            out.push(detail(self.impact, self.part, name, self.change, old, new));
+        }
+    }
+}
+
+/// What of an endpoint is compared as text, and what a difference means.
+const ENDPOINT_RULES: &[Rule<EndpointSurface>] = &[
+    Rule::shown(Impact::Major, Part::Group, Change::Renamed, |e| &e.group),
+    Rule::shown(Impact::Major, Part::Method, Change::Renamed, |e| &e.method),
+    Rule::shown(Impact::Patch, Part::HttpMethod, Change::Changed, |e| {
+        &e.http_method
+    }),
+    Rule::shown(Impact::Patch, Part::Path, Change::Changed, |e| &e.path),
+    Rule::shown(Impact::Major, Part::Response, Change::Retyped, |e| {
+        &e.response
+    }),
+    Rule::unshown(Impact::Patch, Part::Doc, Change::DocChanged, |e| &e.doc),
+];
+
+/// A part of an endpoint it may have or not (a body, a query struct): what
+/// its appearing, going and changing mean.
+struct OptionalRule {
+    part: Part,
+    text: fn(&EndpointSurface) -> Option<&str>,
+    added: Impact,
+    removed: Impact,
+    changed: (Impact, Change),
+}
+
+impl OptionalRule {
+    fn apply(&self, o: &EndpointSurface, n: &EndpointSurface, out: &mut Vec<Detail>) {
+        let (old, new) = ((self.text)(o), (self.text)(n));
+        let (impact, change) = match (old, new) {
+            (a, b) if a == b => return,
+            (None, Some(_)) => (self.added, Change::Added),
+            (Some(_), None) => (self.removed, Change::Removed),
+            _ => self.changed,
+        };
+        out.push(detail(impact, self.part, None, change, old, new));
+    }
+}
+
+const OPTIONAL_ENDPOINT_RULES: [OptionalRule; 2] = [
+    OptionalRule {
+        part: Part::Body,
+        text: |e| e.body.as_deref(),
+        added: Impact::Major,
+        removed: Impact::Major,
+        changed: (Impact::Major, Change::Retyped),
+    },
+    OptionalRule {
+        part: Part::QueryStruct,
+        text: |e| e.query.as_deref(),
+        added: Impact::Minor,
+        removed: Impact::Major,
+        changed: (Impact::Major, Change::Renamed),
+    },
+];
+
 /// How much each kind of member change matters.
 struct Rules {
     part: Part,
@@ -249,48 +348,21 @@ struct Rules {
 fn member_details(old: &[&Member], new: &[&Member], rules: &Rules, out: &mut Vec<Detail>) {
     let (pairs, old_only, new_only) = pair(old, new);
     let part = rules.part;
+    let rules_of_a_pair = [
+        Rule::shown(rules.renamed, part, Change::Renamed, |m: &Member| &m.rust),
+        Rule::shown(Impact::Major, part, Change::Retyped, |m: &Member| &m.ty),
+        Rule::shown(Impact::Patch, part, Change::WireRenamed, |m: &Member| {
+            &m.wire
+        }),
+        // (A page never gives an empty doc: `None` and `""` are one.)
+        Rule::unshown(Impact::Patch, part, Change::DocChanged, |m: &Member| {
+            m.doc.as_deref().unwrap_or_default()
+        }),
+    ];
     for &(i, j) in &pairs {
         let (o, n) = (old[i], new[j]);
-        let name = Some(n.rust.as_str());
-        if o.rust != n.rust {
-            out.push(detail(
-                rules.renamed,
-                part,
-                name,
-                Change::Renamed,
-                Some(&o.rust),
-                Some(&n.rust),
-            ));
-        }
-        if o.ty != n.ty {
-            out.push(detail(
-                Impact::Major,
-                part,
-                name,
-                Change::Retyped,
-                Some(&o.ty),
-                Some(&n.ty),
-            ));
-        }
-        if o.wire != n.wire {
-            out.push(detail(
-                Impact::Patch,
-                part,
-                name,
-                Change::WireRenamed,
-                Some(&o.wire),
-                Some(&n.wire),
-            ));
-        }
-        if o.doc != n.doc {
-            out.push(detail(
-                Impact::Patch,
-                part,
-                name,
-                Change::DocChanged,
-                None,
-                None,
-            ));
+        for r in &rules_of_a_pair {
+            r.apply(o, n, Some(n.rust.as_str()), out);
         }
     }
     for i in old_only {
@@ -319,98 +391,11 @@ fn member_details(old: &[&Member], new: &[&Member], rules: &Rules, out: &mut Vec
 
 fn endpoint_details(o: &EndpointSurface, n: &EndpointSurface) -> Vec<Detail> {
     let mut out = Vec::new();
-    let mut item = |impact, part, change, old: &str, new: &str| {
-        if old != new {
-            out.push(detail(impact, part, None, change, Some(old), Some(new)));
-        }
-    };
-    item(
-        Impact::Major,
-        Part::Group,
-        Change::Renamed,
-        &o.group,
-        &n.group,
-    );
-    item(
-        Impact::Major,
-        Part::Method,
-        Change::Renamed,
-        &o.method,
-        &n.method,
-    );
-    item(
-        Impact::Patch,
-        Part::HttpMethod,
-        Change::Changed,
-        &o.http_method,
-        &n.http_method,
-    );
-    item(Impact::Patch, Part::Path, Change::Changed, &o.path, &n.path);
-    item(
-        Impact::Major,
-        Part::Response,
-        Change::Retyped,
-        &o.response,
-        &n.response,
-    );
-    let opt = |impact, part, change, old: Option<&str>, new: Option<&str>| {
-        (old != new).then(|| detail(impact, part, None, change, old, new))
-    };
-    out.extend(match (&o.body, &n.body) {
-        (None, Some(_)) => opt(
-            Impact::Major,
-            Part::Body,
-            Change::Added,
-            None,
-            n.body.as_deref(),
-        ),
-        (Some(_), None) => opt(
-            Impact::Major,
-            Part::Body,
-            Change::Removed,
-            o.body.as_deref(),
-            None,
-        ),
-        _ => opt(
-            Impact::Major,
-            Part::Body,
-            Change::Retyped,
-            o.body.as_deref(),
-            n.body.as_deref(),
-        ),
-    });
-    out.extend(match (&o.query, &n.query) {
-        (None, Some(_)) => opt(
-            Impact::Minor,
-            Part::QueryStruct,
-            Change::Added,
-            None,
-            n.query.as_deref(),
-        ),
-        (Some(_), None) => opt(
-            Impact::Major,
-            Part::QueryStruct,
-            Change::Removed,
-            o.query.as_deref(),
-            None,
-        ),
-        _ => opt(
-            Impact::Major,
-            Part::QueryStruct,
-            Change::Renamed,
-            o.query.as_deref(),
-            n.query.as_deref(),
-        ),
-    });
-    if o.doc != n.doc {
-        out.push(detail(
-            Impact::Patch,
-            Part::Doc,
-            None,
-            Change::DocChanged,
-            None,
-            None,
-        ));
+    for r in ENDPOINT_RULES {
+        r.apply(o, n, None, &mut out);
+    }
+    for r in &OPTIONAL_ENDPOINT_RULES {
+        r.apply(o, n, &mut out);
     }
 
     // Positional arguments: every addition or removal breaks callers.

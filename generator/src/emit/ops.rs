@@ -118,13 +118,14 @@ fn method(op: &Operation) -> TokenStream {
             args.push(quote!(#a: &#t));
             quote!(crate::runtime::call::Body::json(#a))
         }
-        OpBody::Binary { arg } => {
+        OpBody::Binary { arg, content_type } => {
             let a = ident(arg);
+            let c = ident(content_type);
             args.push(quote!(#a: impl ::std::convert::Into<::bytes::Bytes>));
-            args.push(quote!(content_type: &str));
+            args.push(quote!(#c: &str));
             quote!(crate::runtime::call::Body::Binary {
                 bytes: #a.into(),
-                content_type: ::std::string::ToString::to_string(content_type),
+                content_type: ::std::string::ToString::to_string(#c),
             })
         }
     };
@@ -419,7 +420,7 @@ pub fn group_file(group: &Group, space: &crate::resolve::TypeSpace) -> TokenStre
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolve::tests::odata_list;
+    use crate::resolve::fixtures::odata_list;
 
     fn rendered() -> String {
         let (api, _) = crate::resolve::resolve(&[odata_list()]);

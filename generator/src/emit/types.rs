@@ -10,6 +10,7 @@ use quote::quote;
 
 use super::docs::{doc_attrs, raw_doc_attrs};
 use super::layout::{cfg_any, Layout};
+use crate::resolve::names::extra_field;
 use crate::resolve::{
     AliasDef, Api, EnumDef, Field, OpaqueDef, RustType, StructDef, TypeDef, WithLinksDef,
 };
@@ -50,14 +51,9 @@ pub fn ty_in(t: &RustType, root: &TokenStream) -> TokenStream {
     }
 }
 
-/// The name of the field holding what the pages do not document:
-/// `other_fields`, unless a documented field already has that name.
+/// The field holding what the pages do not document ([`extra_field`]).
 pub(crate) fn extra_name(s: &StructDef) -> Ident {
-    let mut name = String::from("other_fields");
-    while s.fields.iter().any(|f| f.rust == name) {
-        name.push('_');
-    }
-    ident(&name)
+    ident(&extra_field(s.fields.iter().map(|f| f.rust.as_str())))
 }
 
 fn field_doc(f: &Field) -> TokenStream {

@@ -335,7 +335,7 @@ impl Collector {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolve::tests::{endpoint, RESPONSES};
+    use crate::resolve::fixtures::{endpoint, RESPONSES};
 
     #[test]
     fn conflicts_rank_specific_types_higher() {

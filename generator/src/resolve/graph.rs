@@ -154,15 +154,15 @@ pub fn boxed_fields(space: &TypeSpace) -> BTreeSet<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resolve::fixtures::strukt;
     use crate::resolve::model::{GroupKey, GroupKind, OpBody, OpResponse, Origin};
-    use crate::resolve::tests::strukt;
 
     fn structure(name: &str, fields: &[(&str, RustType)]) -> (String, TypeDef) {
         (name.into(), strukt(name, Origin::Documented, fields))
     }
 
     fn op(response: RustType) -> Operation {
-        crate::resolve::tests::op(&[], OpBody::None, OpResponse::Json(response))
+        crate::resolve::fixtures::op(&[], OpBody::None, OpResponse::Json(response))
     }
 
     /// The `{base}` agent.

@@ -293,9 +293,11 @@ pub enum OpBody {
         arg: String,
         ty: RustType,
     },
-    /// Bytes with a content type (uploads).
+    /// Bytes with a content type (uploads): the bytes' argument, then the
+    /// content type's.
     Binary {
         arg: String,
+        content_type: String,
     },
 }
 

@@ -96,6 +96,16 @@ impl Scope {
     }
 }
 
+/// The field of a carrier that keeps what the pages do not document:
+/// `other_fields`, unless a documented field (by its Rust name) already is.
+pub fn extra_field<'a>(field_names: impl IntoIterator<Item = &'a str> + Clone) -> String {
+    let mut name = String::from("other_fields");
+    while field_names.clone().into_iter().any(|f| f == name) {
+        name.push('_');
+    }
+    name
+}
+
 /// Type names a reader takes for std's or serde's (`Value` rows would read
 /// like `serde_json::Value`): an item type never gets one of these alone.
 const CONFUSING: &[&str] = &["Value", "Option", "Result", "String", "Vec", "Box", "Error"];
@@ -239,5 +249,15 @@ mod tests {
         );
         assert_eq!(uid_group("v12FooAgent_X"), "FooAgent");
         assert_eq!(op_name("v1UserAgent_MakeRetired"), "MakeRetired");
+    }
+
+    #[test]
+    fn the_unlisted_fields_field_never_takes_a_documented_name() {
+        assert_eq!(extra_field(["id", "name"]), "other_fields");
+        assert_eq!(extra_field(["other_fields"]), "other_fields_");
+        assert_eq!(
+            extra_field(["other_fields", "other_fields_"]),
+            "other_fields__"
+        );
     }
 }

@@ -138,4 +138,61 @@ mod tests {
             .collect();
         assert_eq!(person, ["Id", "Firstname"]);
     }
+
+    #[test]
+    fn requests_and_answers_are_observed_under_their_pages_carriers() {
+        let mut carriers = Carriers::default();
+        carriers.documented.insert(
+            "Sale".into(),
+            Documented {
+                props: vec![prop("Id", DocType::Int32), prop("Notes", DocType::String)],
+                pages: vec![],
+            },
+        );
+        carriers
+            .response_names
+            .insert("v1SaleAgent_GetSale".into(), "Sale".into());
+        carriers
+            .request_names
+            .insert("v1SaleAgent_SaveSale".into(), "Sale".into());
+        let page = |uid: &str| {
+            crate::resolve::fixtures::endpoint(&format!(
+            "---\nuid: {uid}\n---\n\n```http\nPOST /api/v1/Agents/Sale/X\n```\n\n## Response:\n\n{}",
+            crate::resolve::fixtures::RESPONSES
+        ))
+        };
+        let eps = [
+            page("v1SaleAgent_GetSale"),
+            page("v1SaleAgent_SaveSale"),
+            page("v1SaleAgent_Other"),
+        ];
+        let samples = [
+            SampleJson {
+                request: None,
+                response: Some(json!({"Id": 1})),
+            },
+            SampleJson {
+                request: Some(json!({"Notes": "n", "Extra": true})),
+                response: None,
+            },
+            // No carrier: not observed.
+            SampleJson {
+                request: Some(json!({"Other": 1})),
+                response: Some(json!({"Other": 1})),
+            },
+        ];
+        let obs = observe(&eps, &samples, &carriers);
+        let fields: Vec<&str> = obs["Sale"].fields.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(fields, ["Id", "Notes", "Extra"]);
+        assert_eq!(obs.len(), 1, "{obs:?}");
+    }
+
+    #[test]
+    fn a_null_sample_body_shows_nothing() {
+        let e = crate::resolve::fixtures::endpoint(&format!(
+            "---\nuid: v1X_Y\n---\n\n```http\nGET /api/v1/X\n```\n\n## Response:\n\n{}## Sample response\n\n```http_\nHTTP/1.1 200 OK\n\nnull\n```\n",
+            crate::resolve::fixtures::RESPONSES
+        ));
+        assert_eq!(SampleJson::of(&e), SampleJson::default());
+    }
 }

@@ -210,6 +210,7 @@ fn operation(e: &Endpoint, types: EndpointTypes, rust: String, group_notes: &[No
         (None, _) => OpBody::None,
         (Some(b), _) if b.binary => OpBody::Binary {
             arg: scope.unique(sanitize(&b.name, Case::Snake)),
+            content_type: scope.unique("content_type".into()),
         },
         (Some(b), Some(ty)) => OpBody::Json {
             arg: scope.unique(sanitize(&b.name, Case::Snake)),
@@ -367,7 +368,7 @@ fn op_doc(e: &Endpoint, group_notes: &[Note]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolve::tests::{endpoint, RESPONSES};
+    use crate::resolve::fixtures::{endpoint, RESPONSES};
 
     #[test]
     fn groups_from_paths() {
@@ -423,5 +424,22 @@ mod tests {
         assert!(op.samples.has_request);
         let answer = op.samples.answer.as_ref().expect("answer");
         assert_eq!((answer.status, answer.json.as_deref()), (200, Some("7")));
+    }
+
+    #[test]
+    fn an_uploads_content_type_argument_never_clashes_with_a_parameter() {
+        let e = endpoint(&format!(
+            "---\nuid: v1Thing_Upload\n---\n\n```http\nPUT /api/v1/Thing/{{content_type}}\n```\n\n| Path Part | Type | Description |\n|---|---|---|\n| content_type | string | **Required** |\n\n## Request Body: data binary\n\nBytes.\n\n## Response:\n\n{RESPONSES}"
+        ));
+        let (api, _) = crate::resolve::resolve(&[e]);
+        let op = &api.groups["thing_resource"].operations[0];
+        assert_eq!(op.path_params[0].rust, "content_type");
+        assert_eq!(
+            op.body,
+            OpBody::Binary {
+                arg: "data".into(),
+                content_type: "content_type_2".into()
+            }
+        );
     }
 }

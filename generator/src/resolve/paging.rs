@@ -149,12 +149,12 @@ mod tests {
     use crate::resolve::model::Origin;
 
     fn strukt(space: &mut TypeSpace, name: &str, fields: &[(&str, RustType)]) {
-        let def = crate::resolve::tests::strukt(name, Origin::Documented, fields);
+        let def = crate::resolve::fixtures::strukt(name, Origin::Documented, fields);
         space.types.insert(name.into(), def);
     }
 
     fn op(query: &[&str], body: OpBody, answer: RustType) -> Operation {
-        crate::resolve::tests::op(query, body, OpResponse::Json(answer))
+        crate::resolve::fixtures::op(query, body, OpResponse::Json(answer))
     }
 
     #[test]

@@ -61,3 +61,71 @@ pub fn share_query_structs(group: &mut Group) {
     }
     group.queries = queries;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::fixtures::op;
+    use crate::resolve::model::{GroupKey, GroupKind, OpBody, OpResponse};
+
+    fn group(ops: Vec<crate::resolve::model::Operation>) -> Group {
+        let key = GroupKey {
+            base: "Thing".into(),
+            kind: GroupKind::Resource,
+        };
+        Group {
+            module: key.module(),
+            key,
+            notes: vec![],
+            operations: ops,
+            queries: vec![],
+        }
+    }
+
+    fn named(rust: &str, query: &[&str]) -> crate::resolve::model::Operation {
+        let mut o = op(query, OpBody::None, OpResponse::Empty);
+        o.rust = rust.into();
+        o
+    }
+
+    #[test]
+    fn operations_with_the_same_optional_parameters_share_a_struct() {
+        let mut g = group(vec![
+            named("get_a", &["$select"]),
+            named("get_b", &["$select"]),
+            named("find", &["$top", "$skip", "$select", "$filter"]),
+            named("plain", &[]),
+        ]);
+        share_query_structs(&mut g);
+        let names: Vec<(&str, &[String])> = g
+            .queries
+            .iter()
+            .map(|q| (q.name.as_str(), q.users.as_slice()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                (
+                    "SelectQuery",
+                    &["get_a".to_string(), "get_b".to_string()][..]
+                ),
+                ("FindQuery", &["find".to_string()][..]),
+            ]
+        );
+        assert_eq!(g.operations[0].query.as_deref(), Some("SelectQuery"));
+        assert_eq!(g.operations[3].query, None);
+    }
+
+    #[test]
+    fn a_shared_name_that_is_taken_gets_a_number() {
+        // `select` alone is its own set; `Select` is also an operation.
+        let mut g = group(vec![
+            named("select", &["$top"]),
+            named("a", &["$select"]),
+            named("b", &["$select"]),
+        ]);
+        share_query_structs(&mut g);
+        let names: Vec<&str> = g.queries.iter().map(|q| q.name.as_str()).collect();
+        assert_eq!(names, ["SelectQuery", "SelectQuery2"]);
+    }
+}

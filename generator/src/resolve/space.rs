@@ -484,11 +484,11 @@ pub fn with_links(space: &mut TypeSpace) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolve::tests::strukt;
+    use crate::resolve::fixtures::strukt;
 
     #[test]
     fn a_struct_and_an_enum_of_one_name_are_two_types() {
-        use crate::resolve::tests::odata_list;
+        use crate::resolve::fixtures::odata_list;
         let (api, _) = crate::resolve::resolve(&[odata_list()]);
         // An enum asked for under the name of the list's struct, and used
         // beside the struct.
@@ -546,7 +546,7 @@ mod tests {
 
     #[test]
     fn only_what_operations_reach_is_kept() {
-        use crate::resolve::tests::odata_list;
+        use crate::resolve::fixtures::odata_list;
         let (api, _) = crate::resolve::resolve(&[odata_list()]);
         let mut space = api.types.clone();
         space.types.insert(
