@@ -131,10 +131,28 @@ pub fn stale_files(output: &Output, out: &Path) -> Vec<(PathBuf, &'static str)> 
     problems
 }
 
+/// What [`write`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Written {
+    /// Files written anew (new or changed).
+    pub written: usize,
+    /// Files already as generated, kept (linked into the new tree).
+    pub kept: usize,
+}
+
 /// Writes `output` as the whole content of `out`, atomically: the new tree
-/// is written beside it and swapped in, so a failure leaves `out` as it
-/// was. `target/` and `Cargo.lock` of an existing `out` are kept.
-pub fn write(output: &Output, out: &Path) -> std::io::Result<()> {
+/// is made beside it and swapped in, so a failure leaves `out` as it was.
+/// `target/` and `Cargo.lock` of an existing `out` are kept. When `out`
+/// already holds exactly `output`, nothing is written; otherwise a file
+/// already as generated is hard-linked into the new tree, not written
+/// again (the file system allocates nothing for it).
+pub fn write(output: &Output, out: &Path) -> std::io::Result<Written> {
+    if out.is_dir() && stale_files(output, out).is_empty() {
+        return Ok(Written {
+            written: 0,
+            kept: output.files.len(),
+        });
+    }
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -144,6 +162,7 @@ pub fn write(output: &Output, out: &Path) -> std::io::Result<()> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent)?;
+    let mut written = Written::default();
     let staging = parent.join(format!(".{name}.regen-new"));
     let old = parent.join(format!(".{name}.regen-old"));
     for p in [&staging, &old] {
@@ -167,7 +186,16 @@ pub fn write(output: &Output, out: &Path) -> std::io::Result<()> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        std::fs::write(&path, text)?;
+        // Only a regular file (never a symlink) already as generated is kept.
+        let before = out.join(rel);
+        let unchanged = std::fs::symlink_metadata(&before).is_ok_and(|m| m.file_type().is_file())
+            && std::fs::read(&before).is_ok_and(|b| b == text.as_bytes());
+        if unchanged && std::fs::hard_link(&before, &path).is_ok() {
+            written.kept += 1;
+        } else {
+            std::fs::write(&path, text)?;
+            written.written += 1;
+        }
     }
     if out.exists() {
         for keep in ["target", "Cargo.lock"] {
@@ -182,5 +210,5 @@ pub fn write(output: &Output, out: &Path) -> std::io::Result<()> {
     if old.exists() {
         std::fs::remove_dir_all(&old)?;
     }
-    Ok(())
+    Ok(written)
 }

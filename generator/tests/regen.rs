@@ -137,6 +137,43 @@ fn write_replaces_the_tree_and_keeps_target() {
     let _ = std::fs::remove_dir_all(&tmp);
 }
 
+#[test]
+#[cfg(unix)]
+fn write_writes_only_what_changed_and_never_through_a_symlink() {
+    let tmp = std::env::temp_dir().join(format!("regen-rewrite-{}", std::process::id()));
+    let out = tmp.join("crate");
+    let mut output = generate(&root().join("docs-input")).output.expect("output");
+    let n = output.files.len();
+    let first = generate::write(&output, &out).expect("write");
+    assert_eq!((first.written, first.kept), (n, 0));
+    // The same output again: nothing is written.
+    let again = generate::write(&output, &out).expect("write");
+    assert_eq!((again.written, again.kept), (0, n));
+    // One file changed by the generator, one edited by hand, one replaced
+    // by a symlink to a file outside with the same text.
+    let changed = PathBuf::from("README.md");
+    output
+        .files
+        .get_mut(&changed)
+        .expect("README")
+        .push_str("\nmore\n");
+    std::fs::write(out.join("Cargo.toml"), "edited by hand").expect("edit");
+    let outside = tmp.join("outside.rs");
+    let lib = PathBuf::from("src/lib.rs");
+    std::fs::write(&outside, &output.files[&lib]).expect("outside");
+    std::fs::remove_file(out.join(&lib)).expect("rm");
+    std::os::unix::fs::symlink(&outside, out.join(&lib)).expect("symlink");
+    let third = generate::write(&output, &out).expect("write");
+    assert_eq!((third.written, third.kept), (3, n - 3));
+    assert!(generate::stale_files(&output, &out).is_empty());
+    let lib_meta = std::fs::symlink_metadata(out.join(&lib)).expect("lib");
+    assert!(
+        lib_meta.file_type().is_file(),
+        "a file of its own, not the symlink"
+    );
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
 /// The emitted code of the seed endpoints (the runtime is copied verbatim
 /// and tested in `generator/runtime`, and the sample files are the pages'
 /// samples as written, so they are left out).

@@ -106,7 +106,7 @@ pub fn regen(args: &Args) -> Result<(), String> {
         ));
     }
     let clock = std::time::Instant::now();
-    generate::write(&output, &args.out)
+    let written = generate::write(&output, &args.out)
         .map_err(|e| format!("writing {}: {e}", args.out.display()))?;
     if args.verbose {
         eprintln!(
@@ -116,9 +116,11 @@ pub fn regen(args: &Args) -> Result<(), String> {
         );
     }
     eprintln!(
-        "wrote {} files to {}",
+        "wrote {} files to {} ({} changed or new, {} as they were)",
         output.files.len(),
-        args.out.display()
+        args.out.display(),
+        written.written,
+        written.kept
     );
     Ok(())
 }
