@@ -144,10 +144,14 @@ impl Diagnostic {
 }
 
 /// `path/to/page.md:LINE:COL: error: what was expected`, the path relative
-/// to the docs root.
+/// to the docs root (`.` for the tree itself).
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write(f, &self.file)
+        if self.file.as_os_str().is_empty() {
+            self.write(f, Path::new("."))
+        } else {
+            self.write(f, &self.file)
+        }
     }
 }
 
@@ -314,6 +318,7 @@ mod tests {
             tree.in_tree(Path::new("/docs")).to_string(),
             "/docs:1:1: warning: w"
         );
+        assert_eq!(tree.to_string(), ".:1:1: warning: w");
         let r = render(&d, Path::new(""), Some("1\n2\n123456 x\n"));
         assert!(r.ends_with("3 | 123456 x\n  |       ^"), "{r}");
     }

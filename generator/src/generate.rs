@@ -73,7 +73,7 @@ pub fn generate(docs: &Path) -> Generated {
             generated.summary.errors += 1;
             generated.diagnostics.push(Diagnostic::error_of(
                 crate::diagnostics::DiagKind::Emit,
-                docs,
+                Path::new(""),
                 crate::diagnostics::Pos::new(1, 1),
                 format!("expected emittable Rust (a generator bug): {msg}"),
             ));
@@ -131,7 +131,7 @@ pub fn stale_files(output: &Output, out: &Path) -> Vec<(PathBuf, &'static str)> 
     problems
 }
 
-/// What [`write`] did.
+/// What [`write()`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Written {
     /// Files written anew (new or changed).
@@ -140,18 +140,67 @@ pub struct Written {
     pub kept: usize,
 }
 
+/// Whether the file at `path`, below the output whose canonical path is
+/// `out_real`, is one the output alone holds: a regular file (not a
+/// symlink), inside the output once every symlink is followed, with no
+/// other hard link. Only such a file is kept as it is.
+fn own_file(out_real: &Path, path: &Path) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    #[cfg(unix)]
+    let single = std::os::unix::fs::MetadataExt::nlink(&meta) == 1;
+    #[cfg(not(unix))]
+    let single = true;
+    meta.file_type().is_file()
+        && single
+        && std::fs::canonicalize(path).is_ok_and(|real| real.starts_with(out_real))
+}
+
+/// The output's canonical path, when it is a directory of its own (not a
+/// symlink); `None` when nothing in it may be kept as it is.
+fn own_dir(out: &Path) -> Option<PathBuf> {
+    let meta = std::fs::symlink_metadata(out).ok()?;
+    if !meta.file_type().is_dir() {
+        return None;
+    }
+    std::fs::canonicalize(out).ok()
+}
+
 /// Writes `output` as the whole content of `out`, atomically: the new tree
-/// is made beside it and swapped in, so a failure leaves `out` as it was.
-/// `target/` and `Cargo.lock` of an existing `out` are kept. When `out`
-/// already holds exactly `output`, nothing is written; otherwise a file
-/// already as generated is hard-linked into the new tree, not written
-/// again (the file system allocates nothing for it).
+/// is made beside it and swapped in, and a failure on the way puts back
+/// what was moved, so `out` is left as it was. `target/` and `Cargo.lock`
+/// of an existing `out` are kept. When `out` already holds exactly
+/// `output`, in files of its own (regular files, inside it, with no other
+/// hard link), nothing is written;
+/// otherwise each such file already as generated is hard-linked into the
+/// new tree, not written again (the file system allocates nothing for it).
 pub fn write(output: &Output, out: &Path) -> std::io::Result<Written> {
-    if out.is_dir() && stale_files(output, out).is_empty() {
-        return Ok(Written {
-            written: 0,
-            kept: output.files.len(),
-        });
+    for rel in output.files.keys() {
+        // Every output path is relative and goes down (the emitter makes
+        // them from identifiers); a generator bug must not write elsewhere.
+        let inside = rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("refusing to write {} outside the output", rel.display()),
+            ));
+        }
+    }
+    let out_real = own_dir(out);
+    if let Some(real) = &out_real {
+        let all_own = output
+            .files
+            .keys()
+            .all(|rel| own_file(real, &out.join(rel)));
+        if all_own && stale_files(output, out).is_empty() {
+            return Ok(Written {
+                written: 0,
+                kept: output.files.len(),
+            });
+        }
     }
     let name = out
         .file_name()
@@ -171,24 +220,14 @@ pub fn write(output: &Output, out: &Path) -> std::io::Result<Written> {
         }
     }
     for (rel, text) in &output.files {
-        // Every output path is relative and goes down (the emitter makes
-        // them from identifiers); a generator bug must not write elsewhere.
-        let inside = rel
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)));
-        if !inside {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                format!("refusing to write {} outside the output", rel.display()),
-            ));
-        }
         let path = staging.join(rel);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        // Only a regular file (never a symlink) already as generated is kept.
         let before = out.join(rel);
-        let unchanged = std::fs::symlink_metadata(&before).is_ok_and(|m| m.file_type().is_file())
+        let unchanged = out_real
+            .as_deref()
+            .is_some_and(|real| own_file(real, &before))
             && std::fs::read(&before).is_ok_and(|b| b == text.as_bytes());
         if unchanged && std::fs::hard_link(&before, &path).is_ok() {
             written.kept += 1;
@@ -197,18 +236,45 @@ pub fn write(output: &Output, out: &Path) -> std::io::Result<Written> {
             written.written += 1;
         }
     }
-    if out.exists() {
-        for keep in ["target", "Cargo.lock"] {
-            let from = out.join(keep);
-            if from.exists() {
-                std::fs::rename(&from, staging.join(keep))?;
-            }
-        }
-        std::fs::rename(out, &old)?;
-    }
-    std::fs::rename(&staging, out)?;
+    swap_in(&staging, out, &old)?;
     if old.exists() {
         std::fs::remove_dir_all(&old)?;
     }
     Ok(written)
+}
+
+/// Puts `staging` where `out` is, moving `out`'s `target/` and
+/// `Cargo.lock` over and `out` itself to `old`; on a failure, moves back
+/// what was moved and leaves `staging` for the next run to remove.
+fn swap_in(staging: &Path, out: &Path, old: &Path) -> std::io::Result<()> {
+    let mut moved: Vec<&str> = Vec::new();
+    let undo_kept = |moved: &[&str]| {
+        for keep in moved {
+            let _ = std::fs::rename(staging.join(keep), out.join(keep));
+        }
+    };
+    if out.exists() {
+        for keep in ["target", "Cargo.lock"] {
+            let from = out.join(keep);
+            if from.exists() {
+                if let Err(e) = std::fs::rename(&from, staging.join(keep)) {
+                    undo_kept(&moved);
+                    return Err(e);
+                }
+                moved.push(keep);
+            }
+        }
+        if let Err(e) = std::fs::rename(out, old) {
+            undo_kept(&moved);
+            return Err(e);
+        }
+    }
+    if let Err(e) = std::fs::rename(staging, out) {
+        if old.exists() {
+            let _ = std::fs::rename(old, out);
+            undo_kept(&moved);
+        }
+        return Err(e);
+    }
+    Ok(())
 }

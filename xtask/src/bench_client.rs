@@ -246,7 +246,8 @@ fn runtime_figures(out: &Path, bench: &Path) -> Result<(), String> {
     let sample = if sample.exists() {
         sample
     } else {
-        // A crate generated before the samples had files of their own.
+        // A crate given with --crate that has no samples of its own: the
+        // one generated here has the same answer.
         let fallback =
             bench.join("crate/tests/api/samples/contact_resource/get_contact_entity.response.json");
         if !fallback.exists() {

@@ -12,7 +12,8 @@
 //!   with the docs `carrier_docs` writes;
 //! - `tests/api/`, the sample-based tests: [`samples`].
 //!
-//! Rust is built as token streams (quote) and formatted by prettyplease.
+//! Rust is built as token streams (quote) and formatted by prettyplease;
+//! `tests/api/common.rs` is copied as written (`generator/testkit/`).
 
 mod carrier_docs;
 pub mod crate_root;

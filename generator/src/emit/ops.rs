@@ -56,7 +56,8 @@ fn path_expr(op: &Operation) -> (TokenStream, TokenStream) {
     let mut fmt = String::new();
     for part in op.path.parts() {
         match part {
-            PathPart::Literal(text) => fmt.push_str(text),
+            // Braces in the text are `format!`'s own: doubled.
+            PathPart::Literal(text) => fmt.push_str(&text.replace('{', "{{").replace('}', "}}")),
             PathPart::Var(var) => match op.path_params.iter().find(|p| p.wire == *var) {
                 Some(p) => fmt.push_str(&format!("{{{}}}", p.rust)),
                 None => fmt.push_str(&format!("{{{{{var}}}}}")),

@@ -77,7 +77,10 @@ pub fn reached(space: &TypeSpace, groups: &BTreeMap<String, Group>) -> BTreeSet<
 }
 
 /// The named types `roots` reach, directly or through fields and aliases.
-pub fn reached_from(space: &TypeSpace, roots: &[RustType]) -> BTreeSet<String> {
+pub fn reached_from<'a>(
+    space: &TypeSpace,
+    roots: impl IntoIterator<Item = &'a RustType>,
+) -> BTreeSet<String> {
     let mut named = BTreeSet::new();
     for t in roots {
         named_in(t, &mut named);

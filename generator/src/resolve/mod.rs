@@ -21,7 +21,8 @@
 //!    samples (`queries` shares their query structs, [`paging`] decides
 //!    which page and how as each group is built).
 //!
-//! No stage changes what an earlier one produced.
+//! No stage goes back to an earlier one: the operations are built only
+//! once the type space is final.
 //!
 //! [`graph`] then answers questions about the result (features, cycles).
 
@@ -65,22 +66,20 @@ pub fn resolve(endpoints: &[Endpoint]) -> (Api, Vec<Diagnostic>) {
         invented: &invented,
     };
     // The shapes grow from the operations' root types until no round
-    // finds a new one; no operation is built meanwhile.
+    // finds a new one; no operation is built meanwhile. The last round's
+    // types are the ones used.
     let mut rounds = 0;
-    let (roots, structs, want) = loop {
+    let (mut roots, structs, want) = loop {
         rounds += 1;
         let k = Known::new(&carriers, &shapes);
         let mut want = Wants::default();
         let roots = ops::roots(&input, &k, &mut want);
         let structs = space::structs(&k, &mut want);
         drop(k);
-        // The last round allowed keeps its shapes: its types are used.
-        let last = (rounds == MAX_ROUNDS).then(|| shapes.clone());
         if !space::grow(&mut shapes, &want) {
             break (roots, structs, want);
         }
-        if let Some(settled) = last {
-            shapes = settled;
+        if rounds == MAX_ROUNDS {
             diags.push(Diagnostic::warning_of(
                 DiagKind::NoFixpoint,
                 Path::new(""),
@@ -101,19 +100,22 @@ pub fn resolve(endpoints: &[Endpoint]) -> (Api, Vec<Diagnostic>) {
     }
     // Rust names, once; then only what the operations reach, duplicates
     // as aliases, entities with links as such.
-    let (mut types, renames, more) = space::assemble(structs, &want, &roots);
+    let named: Vec<RustType> = roots
+        .iter()
+        .flat_map(ops::EndpointTypes::types)
+        .cloned()
+        .collect();
+    let (mut types, renames, more) = space::assemble(structs, &want, &named);
     diags.extend(more);
-    let mut roots = roots;
-    for t in &mut roots {
-        renames.apply(t);
+    for r in &mut roots {
+        r.rename(&renames);
     }
-    space::prune(&mut types, &roots);
+    let named: Vec<&RustType> = roots.iter().flat_map(ops::EndpointTypes::types).collect();
+    space::prune(&mut types, named);
     space::dedup(&mut types, &carriers);
     space::with_links(&mut types);
     // The operations, once, from the final type space.
-    let k = Known::new(&carriers, &shapes);
-    let groups = ops::operations(&input, &k, &renames, &types);
-    drop(k);
+    let groups = ops::operations(&input, roots, &types);
     diags.sort();
     let named_carriers = carriers.named;
     (

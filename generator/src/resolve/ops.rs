@@ -1,7 +1,11 @@
-//! Endpoints → operations, grouped by agent or REST resource. Each
-//! operation carries what emit needs: its parameters by kind (path,
-//! required query, optional query), its body and response types, and its
-//! sample payloads, so emit never reaches back into the parse output.
+//! Endpoints → operations, grouped by agent or REST resource, in two steps:
+//! [`roots`] asks the typemap for the types each endpoint's operation names
+//! (in every round of the type space's fixpoint, building no operation);
+//! [`operations`] builds the operations once, from the last round's types
+//! under their final names. Each operation carries what emit needs: its
+//! parameters by kind (path, required query, optional query), its body
+//! and response types, and its sample payloads, so emit never reaches back
+//! into the parse output.
 
 use std::collections::BTreeMap;
 
@@ -31,7 +35,8 @@ pub struct Inputs<'a> {
 /// The Rust types an endpoint's operation names, as the typemap gives them
 /// for the shapes known so far: its path variables (in path order), its
 /// query parameters (in page order), its body and its answer.
-struct EndpointTypes {
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointTypes {
     path: Vec<RustType>,
     query: Vec<RustType>,
     /// `None` for no body or a binary one.
@@ -41,16 +46,31 @@ struct EndpointTypes {
 
 impl EndpointTypes {
     /// The types, in the order the typemap was asked for them.
-    fn into_iter(self) -> impl Iterator<Item = RustType> {
-        let response = match self.response {
+    pub fn types(&self) -> impl Iterator<Item = &RustType> {
+        let response = match &self.response {
             OpResponse::Json(t) => Some(t),
             OpResponse::Empty | OpResponse::Bytes => None,
         };
         self.path
-            .into_iter()
-            .chain(self.query)
-            .chain(self.body)
+            .iter()
+            .chain(&self.query)
+            .chain(&self.body)
             .chain(response)
+    }
+
+    /// Points every type at its final Rust name.
+    pub fn rename(&mut self, renames: &Renames) {
+        for t in self
+            .path
+            .iter_mut()
+            .chain(&mut self.query)
+            .chain(&mut self.body)
+        {
+            renames.apply(t);
+        }
+        if let OpResponse::Json(t) = &mut self.response {
+            renames.apply(t);
+        }
     }
 }
 
@@ -107,50 +127,38 @@ fn endpoint_types(
     }
 }
 
-/// The types every operation names directly: the roots the type space
-/// grows from. Builds no operation.
-pub fn roots(input: &Inputs, k: &Known, want: &mut Wants) -> Vec<RustType> {
-    let mut roots = Vec::new();
-    for (e, sample) in input.endpoints.iter().zip(input.samples) {
-        roots.extend(endpoint_types(input, k, want, e, sample).into_iter());
-    }
-    roots
+/// The types every endpoint's operation names (registering in `want` the
+/// structs and enums they need), one [`EndpointTypes`] an endpoint, in
+/// endpoint order: the roots the type space grows from. Builds no
+/// operation.
+pub fn roots(input: &Inputs, k: &Known, want: &mut Wants) -> Vec<EndpointTypes> {
+    input
+        .endpoints
+        .iter()
+        .zip(input.samples)
+        .map(|(e, sample)| endpoint_types(input, k, want, e, sample))
+        .collect()
 }
 
 /// The operations of every endpoint, by group module, built once from the
-/// final type space: the types the typemap gives (for the shapes the
-/// fixpoint settled on) under their final names (`renames`), query structs
-/// shared, and paging decided against `space`.
+/// final type space: `types` are the last round's [`roots`] (one an
+/// endpoint, in endpoint order), already under their final names; query
+/// structs are shared and paging is decided against `space` as each group
+/// is built.
 pub fn operations(
     input: &Inputs,
-    k: &Known,
-    renames: &Renames,
+    types: Vec<EndpointTypes>,
     space: &TypeSpace,
 ) -> BTreeMap<String, Group> {
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     let mut scopes: BTreeMap<String, Scope> = BTreeMap::new();
     let shared = group_notes(input.endpoints);
-    // What the types want was gathered while the space grew; asking again
-    // for the same shapes wants the same.
-    let mut want = Wants::default();
-    for (e, sample) in input.endpoints.iter().zip(input.samples) {
+    for (e, types) in input.endpoints.iter().zip(types) {
         let key = GroupKey::of(&e.path);
         let module = key.module();
         let scope = scopes.entry(module.clone()).or_default();
         let rust = scope.unique(sanitize(op_name(&e.uid), Case::Snake));
         let notes = shared.get(&module).map(Vec::as_slice).unwrap_or_default();
-        let mut types = endpoint_types(input, k, &mut want, e, sample);
-        for t in types
-            .path
-            .iter_mut()
-            .chain(&mut types.query)
-            .chain(&mut types.body)
-        {
-            renames.apply(t);
-        }
-        if let OpResponse::Json(t) = &mut types.response {
-            renames.apply(t);
-        }
         let op = operation(e, types, rust, notes);
         groups
             .entry(module.clone())
@@ -411,12 +419,14 @@ mod tests {
         let shapes = BTreeMap::new();
         let k = Known::new(&carriers, &shapes);
         let mut want = Wants::default();
+        let roots = roots(&input, &k, &mut want);
+        let named: Vec<&RustType> = roots.iter().flat_map(EndpointTypes::types).collect();
         assert_eq!(
-            roots(&input, &k, &mut want),
-            [RustType::I32, RustType::String, RustType::I32],
+            named,
+            [&RustType::I32, &RustType::String, &RustType::I32],
             "the path variable, the query parameter, the answer"
         );
-        let groups = operations(&input, &k, &Renames::default(), &TypeSpace::default());
+        let groups = operations(&input, roots, &TypeSpace::default());
         let op = &groups["thing_resource"].operations[0];
         assert_eq!(op.path_params[0].ty, RustType::I32);
         assert_eq!(op.optional_query[0].wire, "$select");

@@ -4,7 +4,7 @@
 //! Types are built while their names are checked: a struct and an enum
 //! never share a name (the enum gets `…Kind`), and a collision that gets
 //! through anyway is reported, not merged. Then the space keeps only what
-//! some operation reaches, and structs with exactly the same fields
+//! the operations' root types reach, and structs with exactly the same fields
 //! become one struct and type aliases of it ([`dedup`]).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -286,7 +286,7 @@ pub fn assemble(
 
 /// Keeps only the types the operations' `roots` (under their final names)
 /// reach.
-pub fn prune(space: &mut TypeSpace, roots: &[RustType]) {
+pub fn prune<'a>(space: &mut TypeSpace, roots: impl IntoIterator<Item = &'a RustType>) {
     let reached = super::graph::reached_from(space, roots);
     space.types.retain(|n, _| reached.contains(n));
 }
