@@ -63,7 +63,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Changes {
     for (key, o, n, by_http) in &pairs {
         let mut details = endpoint_details(o, n);
         if *by_http {
-            details.push(detail(
+            details.push(Detail::new(
                 Impact::None,
                 Part::Uid,
                 None,
@@ -175,24 +175,6 @@ fn sorted(mut details: Vec<Detail>) -> Vec<Detail> {
     details
 }
 
-fn detail(
-    impact: Impact,
-    part: Part,
-    name: Option<&str>,
-    change: Change,
-    old: Option<&str>,
-    new: Option<&str>,
-) -> Detail {
-    Detail {
-        impact,
-        part,
-        name: name.map(str::to_string),
-        change,
-        old: old.map(str::to_string),
-        new: new.map(str::to_string),
-    }
-}
-
 fn kind(t: &TypeSurface) -> TypeKind {
     match t {
         TypeSurface::Struct { .. } => TypeKind::Struct,
@@ -277,7 +259,14 @@ impl<T> Rule<T> {
             } else {
                 (None, None)
             };
-            out.push(detail(self.impact, self.part, name, self.change, old, new));
+            out.push(Detail::new(
+                self.impact,
+                self.part,
+                name,
+                self.change,
+                old,
+                new,
+            ));
         }
     }
 }
@@ -315,7 +304,7 @@ impl OptionalRule {
             (Some(_), None) => (self.removed, Change::Removed),
             _ => self.changed,
         };
-        out.push(detail(impact, self.part, None, change, old, new));
+        out.push(Detail::new(impact, self.part, None, change, old, new));
     }
 }
 
@@ -367,7 +356,7 @@ fn member_details(old: &[&Member], new: &[&Member], rules: &Rules, out: &mut Vec
     }
     for i in old_only {
         let o = old[i];
-        out.push(detail(
+        out.push(Detail::new(
             Impact::Major,
             part,
             Some(&o.rust),
@@ -378,7 +367,7 @@ fn member_details(old: &[&Member], new: &[&Member], rules: &Rules, out: &mut Vec
     }
     for j in new_only {
         let n = new[j];
-        out.push(detail(
+        out.push(Detail::new(
             rules.added,
             part,
             Some(&n.rust),
@@ -420,7 +409,7 @@ fn endpoint_details(o: &EndpointSurface, n: &EndpointSurface) -> Vec<Detail> {
                 Place::Path => "path",
                 Place::Query => "query",
             };
-            out.push(detail(
+            out.push(Detail::new(
                 Impact::Patch,
                 Part::Parameter,
                 Some(&n.args[j].1.rust),
@@ -434,7 +423,7 @@ fn endpoint_details(o: &EndpointSurface, n: &EndpointSurface) -> Vec<Detail> {
         let mut new_order = pairs.clone();
         new_order.sort_by_key(|&(_, j)| j);
         let names = |it: &mut dyn Iterator<Item = &str>| it.collect::<Vec<_>>().join(", ");
-        out.push(detail(
+        out.push(Detail::new(
             Impact::Major,
             Part::Parameter,
             None,
@@ -466,7 +455,7 @@ fn type_details(o: &TypeSurface, n: &TypeSurface) -> Vec<Detail> {
     let mut out = Vec::new();
     let doc_change = |a: &Option<String>, b: &Option<String>, out: &mut Vec<Detail>| {
         if a != b {
-            out.push(detail(
+            out.push(Detail::new(
                 Impact::Patch,
                 Part::Doc,
                 None,
@@ -554,7 +543,7 @@ fn type_details(o: &TypeSurface, n: &TypeSurface) -> Vec<Detail> {
         }
         // Query struct fields are reported on the endpoints that take them.
         (TypeSurface::Query { .. }, TypeSurface::Query { .. }) => {}
-        _ => out.push(detail(
+        _ => out.push(Detail::new(
             Impact::Major,
             Part::Kind,
             None,

@@ -126,12 +126,7 @@ fn write_section(s: &mut String, title: &str, items: &[Item]) -> std::fmt::Resul
             write_details(s, i.details, i.own_doc)?;
         }
         if !doc_only.is_empty() {
-            writeln!(
-                s,
-                "- **{}** doc comments only: {}",
-                Impact::Patch.as_str(),
-                doc_only.join(", ")
-            )?;
+            doc_line(s, "- ", "doc comments only", &doc_only)?;
         }
     }
     Ok(())
@@ -159,14 +154,25 @@ fn write_details(s: &mut String, details: &[Detail], item: &str) -> std::fmt::Re
         writeln!(s, "  - **{}** {}", d.impact.as_str(), line(d))?;
     }
     if !docs.is_empty() {
-        writeln!(
-            s,
-            "  - **{}** doc comments changed: {}",
-            Impact::Patch.as_str(),
-            docs.join(", ")
-        )?;
+        doc_line(s, "  - ", "doc comments changed", &docs)?;
     }
     Ok(())
+}
+
+/// The one line that lists what changed only in its doc comments.
+fn doc_line<S: AsRef<str>>(
+    s: &mut String,
+    bullet: &str,
+    what: &str,
+    items: &[S],
+) -> std::fmt::Result {
+    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    writeln!(
+        s,
+        "{bullet}**{}** {what}: {}",
+        Impact::Patch.as_str(),
+        items.join(", ")
+    )
 }
 
 /// `parameter `id` retyped: `i32` → `i64``
@@ -205,14 +211,7 @@ mod tests {
         old: Option<&str>,
         new: Option<&str>,
     ) -> Detail {
-        Detail {
-            impact: Impact::Major,
-            part,
-            name: name.map(Into::into),
-            change,
-            old: old.map(Into::into),
-            new: new.map(Into::into),
-        }
+        Detail::new(Impact::Major, part, name, change, old, new)
     }
 
     #[test]

@@ -113,23 +113,18 @@ impl fmt::Display for DiffError {
                 side: s,
                 path,
                 problems,
-            } if problems.is_empty() => write!(
-                f,
-                "the {} docs tree {} has no endpoint pages",
-                side(s),
-                path.display()
-            ),
-            DiffError::NoEndpoints {
-                side: s,
-                path,
-                problems,
-            } => write!(
-                f,
-                "the {} docs tree {} has no endpoint page that parses ({} error(s))",
-                side(s),
-                path.display(),
-                problems.len()
-            ),
+            } => {
+                write!(
+                    f,
+                    "the {} docs tree {} has no endpoint ",
+                    side(s),
+                    path.display()
+                )?;
+                match problems.len() {
+                    0 => f.write_str("pages"),
+                    n => write!(f, "page that parses ({n} error(s))"),
+                }
+            }
         }
     }
 }

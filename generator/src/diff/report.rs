@@ -171,6 +171,27 @@ pub struct Detail {
     pub new: Option<String>,
 }
 
+impl Detail {
+    /// A change of `part` (of the member `name`, or of the item itself).
+    pub fn new(
+        impact: Impact,
+        part: Part,
+        name: Option<&str>,
+        change: Change,
+        old: Option<&str>,
+        new: Option<&str>,
+    ) -> Self {
+        Detail {
+            impact,
+            part,
+            name: name.map(str::to_string),
+            change,
+            old: old.map(str::to_string),
+            new: new.map(str::to_string),
+        }
+    }
+}
+
 /// An endpoint added, removed or changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EndpointDiff {
