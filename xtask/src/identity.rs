@@ -38,19 +38,10 @@ fn trees(root: &Path) -> Result<Vec<(&'static str, PathBuf)>, String> {
     Ok(trees)
 }
 
-/// The diagnostics as text, each file relative to `docs`, so the text does
-/// not depend on where the tree is.
-fn diagnostics_text(diags: &[Diagnostic], docs: &Path) -> String {
-    let mut text = String::new();
-    for d in diags {
-        let mut d = d.clone();
-        if let Ok(rel) = d.file.strip_prefix(docs) {
-            d.file = rel.to_path_buf();
-        }
-        text.push_str(&d.to_string());
-        text.push('\n');
-    }
-    text
+/// The diagnostics as text (their files are relative to the tree, so the
+/// text does not depend on where the tree is).
+fn diagnostics_text(diags: &[Diagnostic]) -> String {
+    diags.iter().map(|d| format!("{d}\n")).collect()
 }
 
 pub fn identity(args: &[String]) -> Result<(), String> {
@@ -64,7 +55,7 @@ pub fn identity(args: &[String]) -> Result<(), String> {
     for (name, docs) in trees(&root)? {
         let t = Instant::now();
         let generated = generate::generate(&docs);
-        let diags = diagnostics_text(&generated.diagnostics, &docs);
+        let diags = diagnostics_text(&generated.diagnostics);
         let crate_dir = dir.join(name);
         let diag_file = dir.join(format!("{name}.diagnostics"));
         let files = generated.output.as_ref().map_or(0, |o| o.files.len());

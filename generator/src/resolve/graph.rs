@@ -65,15 +65,11 @@ pub fn features_by_type(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
 /// The named types the operations of `groups` reach, directly or through
 /// fields and aliases.
 pub fn reached(space: &TypeSpace, groups: &BTreeMap<String, Group>) -> BTreeSet<String> {
-    let mut roots = BTreeSet::new();
-    for t in groups
+    let types = groups
         .values()
         .flat_map(|g| &g.operations)
-        .flat_map(Operation::types)
-    {
-        named_in(t, &mut roots);
-    }
-    reach(&edges(space), roots)
+        .flat_map(Operation::types);
+    reached_from(space, types)
 }
 
 /// The named types `roots` reach, directly or through fields and aliases.
